@@ -1,0 +1,81 @@
+package thermos.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import thermos.ckpt.LogReplay;
+import thermos.proto.ProcessHistory;
+import thermos.proto.ProcessStatus;
+import thermos.proto.RunnerHeader;
+import thermos.proto.RunnerState;
+import thermos.proto.TaskStatus;
+
+/** Human output of {@code read}, in the spirit of Thermos' {@code thermos read}. */
+final class StatePrinter {
+  private final PrintWriter out;
+
+  StatePrinter(PrintWriter out) {
+    this.out = out;
+  }
+
+  void print(Path log, LogReplay.Result result) {
+    RunnerState state = result.state().toProto();
+    out.printf("Checkpoint %s (format: %s, %d records)%n", log, result.format(), result.records());
+    printHeader(state);
+    out.println("Recovered Task States:");
+    for (TaskStatus s : state.getStatusesList()) {
+      out.printf("  %s [pid: %s] => %s%n", s.hasTimestampMs() ? HumanTime.ofMillis(s.getTimestampMs()) : "-",
+          s.hasRunnerPid() ? s.getRunnerPid() : "-", s.getState());
+    }
+    out.println("Recovered Processes:");
+    for (Map.Entry<String, ProcessHistory> e : new TreeMap<>(state.getProcessesMap()).entrySet()) {
+      List<ProcessStatus> runs = e.getValue().getRunsList();
+      out.printf("  %s   runs: %d%n", e.getKey(), runs.size());
+      for (int i = runs.size() - 1; i >= 0; i--) {
+        out.printf("    %2d: %s%n", i, describeRun(runs.get(i)));
+      }
+    }
+  }
+
+  private void printHeader(RunnerState state) {
+    if (!state.hasHeader()) {
+      out.println("Recovered Task Header: none (the runner has not written it yet)");
+      return;
+    }
+    RunnerHeader h = state.getHeader();
+    out.println("Recovered Task Header:");
+    out.printf("  id:       %s%n", h.getTaskId());
+    out.printf("  user:     %s%s%n", h.hasUser() ? h.getUser() : "-",
+        h.hasUid() ? " (uid " + h.getUid() + ")" : "");
+    out.printf("  host:     %s%n", h.hasHostname() ? h.getHostname() : "-");
+    out.printf("  sandbox:  %s%n", h.hasSandbox() ? h.getSandbox() : "-");
+    if (h.hasLogDir()) {
+      out.printf("  log dir:  %s%n", h.getLogDir());
+    }
+    if (h.hasLaunchTimeMs()) {
+      out.printf("  launched: %s%n", HumanTime.ofMillis(h.getLaunchTimeMs()));
+    }
+    out.printf("  ports:    %s%n", ports(h.getPortsMap()));
+  }
+
+  /** {@code name->port ...} sorted by name, or "none". */
+  static String ports(Map<String, Long> ports) {
+    if (ports.isEmpty()) {
+      return "none";
+    }
+    StringBuilder sb = new StringBuilder();
+    new TreeMap<>(ports).forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k)
+        .append("->").append(v));
+    return sb.toString();
+  }
+
+  /** {@code pid=…, rc=…, finish:…, state:…}; a run without a pid prints "-" (Thermos crashed). */
+  static String describeRun(ProcessStatus run) {
+    return "pid=" + (run.hasPid() ? run.getPid() : "-")
+        + ", rc=" + (run.hasReturnCode() ? run.getReturnCode() : "-")
+        + ", finish:" + (run.hasStopTime() ? HumanTime.ofSeconds(run.getStopTime()) : "-")
+        + ", state:" + run.getState();
+  }
+}

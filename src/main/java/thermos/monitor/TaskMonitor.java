@@ -1,0 +1,320 @@
+package thermos.monitor;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import thermos.ckpt.CheckpointDispatcher;
+import thermos.ckpt.CheckpointFiles;
+import thermos.ckpt.CheckpointProblem;
+import thermos.ckpt.LogReplay;
+import thermos.ckpt.RecordSource;
+import thermos.ckpt.ReplayState;
+import thermos.ckpt.TaskPath;
+import thermos.ckpt.TornTail;
+import thermos.common.Clock;
+import thermos.proto.ProcessState;
+import thermos.proto.ProcessStatus;
+import thermos.proto.RunnerHeader;
+import thermos.proto.RunnerState;
+import thermos.proto.TaskState;
+
+/**
+ * Follows one task's runner checkpoint and keeps its replayed state (Thermos' TaskMonitor).
+ *
+ * <p>Replay is incremental: each {@link #refresh()} reads only the bytes appended since the last
+ * one, and a refresh with nothing new costs one {@code stat}. {@link #awaitChange(Duration)}
+ * sleeps until the log changes, woken by file events (inotify on Linux) within about a
+ * millisecond, with a bounded fallback poll in case an event is missed.
+ *
+ * <p>Thread-safe. Never throws for what the log holds: a torn tail is simply not read yet, and a
+ * corrupt or invalid record stops the replay there and is reported by {@link #problem()} (the
+ * state stays that of the valid prefix). A log that is replaced or shrinks is replayed afresh.
+ */
+public final class TaskMonitor implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(TaskMonitor.class);
+
+  /** How a monitor replays and waits. */
+  public record Options(boolean truncate, Duration fallbackPoll, Clock clock) {
+    public static Options defaults() {
+      return new Options(false, Duration.ofMillis(100), Clock.SYSTEM);
+    }
+
+    /** Keep only the latest status and run of each process: memory independent of log length. */
+    public Options withTruncate(boolean t) {
+      return new Options(t, fallbackPoll, clock);
+    }
+
+    public Options withFallbackPoll(Duration d) {
+      return new Options(truncate, d, clock);
+    }
+
+    public Options withClock(Clock c) {
+      return new Options(truncate, fallbackPoll, c);
+    }
+  }
+
+  /** A process whose latest run is RUNNING, and that run's index (0 = first run). */
+  public record ActiveProcess(ProcessStatus status, int run) {}
+
+  private final TaskPath paths;
+  private final String taskId;
+  private final Path checkpoint;
+  private final Options options;
+
+  // Replay state, guarded by `this`.
+  private ReplayState state;
+  private CheckpointDispatcher dispatcher;
+  private long position;
+  private long lastSize = -1;
+  private Object fileKey;
+  private TornTail tornTail;
+  private CheckpointProblem problem;
+  private String format;
+
+  // Wake-ups: bumped by file events; waiters sleep on `signal`.
+  private final AtomicLong events = new AtomicLong();
+  private final Object signal = new Object();
+  private Closeable watch; // guarded by signal
+  private Path watchedDir; // guarded by signal
+  private boolean closed; // guarded by signal
+
+  public TaskMonitor(TaskPath paths, String taskId) {
+    this(paths, taskId, Options.defaults());
+  }
+
+  public TaskMonitor(TaskPath paths, String taskId, Options options) {
+    this.paths = Objects.requireNonNull(paths);
+    this.taskId = TaskPath.validTaskId(taskId);
+    this.checkpoint = paths.runnerCheckpoint(taskId);
+    this.options = options;
+    reset();
+  }
+
+  public String taskId() {
+    return taskId;
+  }
+
+  public Path checkpoint() {
+    return checkpoint;
+  }
+
+  /**
+   * Applies whatever has been appended since the last call.
+   *
+   * @return true if the state changed (new records, or the log was replaced and replayed)
+   */
+  public synchronized boolean refresh() {
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(checkpoint, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      log.debug("cannot stat {}: {}", checkpoint, e.toString());
+      return false;
+    }
+    long size = attrs.size();
+    Object key = attrs.fileKey();
+    boolean replaced = (fileKey != null && key != null && !fileKey.equals(key)) || size < position;
+    if (replaced) {
+      log.info("checkpoint {} was replaced or truncated; replaying it afresh", checkpoint);
+      reset();
+    } else if (size == lastSize || problem != null) {
+      return false;
+    }
+    fileKey = key;
+    try (RecordSource source = CheckpointFiles.open(checkpoint, position)) {
+      LogReplay.Result r = LogReplay.continueReplay(source, checkpoint, state, dispatcher, false);
+      format = r.format();
+      position = r.position();
+      tornTail = r.tornTail();
+      problem = r.problem();
+      lastSize = size;
+      if (problem != null) {
+        log.warn("{}", problem.message());
+      }
+      return r.records() > 0 || replaced;
+    } catch (NoSuchFileException e) {
+      return replaced;
+    } catch (IOException e) {
+      log.debug("cannot read {}: {}", checkpoint, e.toString());
+      return replaced;
+    }
+  }
+
+  /** An immutable copy of the replayed state, after a refresh. */
+  public synchronized RunnerState getState() {
+    refresh();
+    return state.toProto();
+  }
+
+  /** The current task state after a refresh; empty before the first status. */
+  public synchronized Optional<TaskState> taskState() {
+    refresh();
+    return Optional.ofNullable(state.taskState());
+  }
+
+  /** The header after a refresh; empty until the runner has written it. */
+  public synchronized Optional<RunnerHeader> header() {
+    refresh();
+    return Optional.ofNullable(state.header());
+  }
+
+  /** The sandbox recorded in the header, if any. */
+  public Optional<String> sandbox() {
+    return header().filter(RunnerHeader::hasSandbox).map(RunnerHeader::getSandbox);
+  }
+
+  /** Processes whose latest run is RUNNING, with the run's index. */
+  public synchronized List<ActiveProcess> activeProcesses() {
+    refresh();
+    List<ActiveProcess> active = new ArrayList<>();
+    for (String name : state.processNames()) {
+      if (state.latestState(name) == ProcessState.RUNNING) {
+        active.add(new ActiveProcess(state.latestRun(name), state.runCount(name) - 1));
+      }
+    }
+    return active;
+  }
+
+  /** True if the task's sentinel is in {@code tasks/active}. */
+  public boolean active() {
+    return Files.exists(paths.activeTaskFile(taskId));
+  }
+
+  /** True if the task's sentinel is in {@code tasks/finished}. */
+  public boolean finished() {
+    return Files.exists(paths.finishedTaskFile(taskId));
+  }
+
+  /** Why replay stopped before the end of the log, if it did. */
+  public synchronized Optional<CheckpointProblem> problem() {
+    return Optional.ofNullable(problem);
+  }
+
+  /** A partial record after the last whole one, as of the last refresh. */
+  public synchronized Optional<TornTail> tornTail() {
+    return Optional.ofNullable(tornTail);
+  }
+
+  /** Bytes of the log applied so far. */
+  public synchronized long position() {
+    return position;
+  }
+
+  /** The log's format as last read ("thermos-jvm" or "thermos-legacy"), or null before. */
+  public synchronized String format() {
+    return format;
+  }
+
+  /**
+   * Waits until the log has new records (returns true) or {@code timeout} passes (false). Wakes
+   * on file events; polls at most every {@code fallbackPoll} in case one is missed.
+   */
+  public boolean awaitChange(Duration timeout) throws InterruptedException {
+    Clock clock = options.clock();
+    long deadline = clock.nanoTime() + timeout.toNanos();
+    long pollNanos = Math.max(1, options.fallbackPoll().toNanos());
+    while (true) {
+      ensureWatching();
+      long seen = events.get();
+      if (refresh()) {
+        return true;
+      }
+      long remaining = deadline - clock.nanoTime();
+      if (remaining <= 0) {
+        return false;
+      }
+      long slice = Math.min(remaining, pollNanos);
+      synchronized (signal) {
+        if (closed) {
+          return false;
+        }
+        if (events.get() == seen) {
+          signal.wait(slice / 1_000_000, (int) (slice % 1_000_000));
+        }
+      }
+    }
+  }
+
+  /** Stops watching for file events. The monitor can still be refreshed. */
+  @Override
+  public void close() {
+    synchronized (signal) {
+      closed = true;
+      closeWatch();
+      signal.notifyAll();
+    }
+  }
+
+  private void reset() {
+    state = new ReplayState(options.truncate());
+    dispatcher = new CheckpointDispatcher();
+    position = 0;
+    lastSize = -1;
+    fileKey = null;
+    tornTail = null;
+    problem = null;
+  }
+
+  private void onEvent() {
+    events.incrementAndGet();
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+  }
+
+  /**
+   * Watches the checkpoint's directory, or while it does not exist yet the nearest existing
+   * ancestor under the root (whose change will make us look again).
+   */
+  private void ensureWatching() {
+    Path target = checkpoint.getParent();
+    Path[] candidates = {target, paths.checkpointsDir(), paths.root()};
+    Path dir = null;
+    for (Path c : candidates) {
+      if (Files.isDirectory(c)) {
+        dir = c;
+        break;
+      }
+    }
+    synchronized (signal) {
+      if (closed || Objects.equals(dir, watchedDir)) {
+        return;
+      }
+      closeWatch();
+      if (dir == null) {
+        return;
+      }
+      try {
+        watch = DirectoryWatcher.of(dir.getFileSystem()).watch(dir, this::onEvent);
+        watchedDir = dir;
+      } catch (IOException | UnsupportedOperationException e) {
+        log.debug("no file events for {} ({}); polling", dir, e.toString());
+      }
+    }
+  }
+
+  private void closeWatch() {
+    if (watch != null) {
+      try {
+        watch.close();
+      } catch (IOException ignored) {
+        // nothing to release
+      }
+      watch = null;
+      watchedDir = null;
+    }
+  }
+}
