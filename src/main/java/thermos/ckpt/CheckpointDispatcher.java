@@ -67,6 +67,20 @@ public final class CheckpointDispatcher {
   }
 
   /**
+   * Throws exactly what {@link #dispatch(ReplayState, RunnerCkpt, long, boolean)} would throw in
+   * normal mode, without changing anything: a writer checks a record before making it durable.
+   */
+  public void validate(ReplayState state, RunnerCkpt ckpt) {
+    switch (ckpt.getRecordCase()) {
+      case RUNNER_HEADER -> checkHeader(state, ckpt.getRunnerHeader(), -1);
+      case TASK_STATUS -> checkTaskStatus(state, ckpt.getTaskStatus(), -1);
+      case PROCESS_STATUS -> checkProcessStatus(state, ckpt.getProcessStatus(), -1, false);
+      default -> throw new CheckpointStateException(-1,
+          "record holds no header, process status or task status");
+    }
+  }
+
+  /**
    * True if {@code ckpt} would advance {@code state}: a header or task status, or a process update
    * for an unseen process or with a seq beyond the latest (Thermos' {@code would_update}).
    */
@@ -82,6 +96,14 @@ public final class CheckpointDispatcher {
   // ---- header ----
 
   private void applyHeader(ReplayState state, RunnerHeader header, long offset) {
+    checkHeader(state, header, offset);
+    state.setHeader(header);
+    for (UniversalStateHandler h : universal) {
+      h.onInitialization(header);
+    }
+  }
+
+  private static void checkHeader(ReplayState state, RunnerHeader header, long offset) {
     if (state.header() != null) {
       throw new CheckpointStateException(offset,
           "second RunnerHeader (task " + quoted(header.getTaskId())
@@ -90,24 +112,14 @@ public final class CheckpointDispatcher {
     if (!header.hasTaskId()) {
       throw new CheckpointStateException(offset, "RunnerHeader lacks task_id");
     }
-    state.setHeader(header);
-    for (UniversalStateHandler h : universal) {
-      h.onInitialization(header);
-    }
   }
 
   // ---- task statuses ----
 
   private void applyTaskStatus(ReplayState state, TaskStatus update, long offset) {
-    if (!update.hasState()) {
-      throw new CheckpointStateException(offset, "TaskStatus lacks state");
-    }
+    checkTaskStatus(state, update, offset);
     TaskState from = state.taskState();
     TaskState to = update.getState();
-    if (!taskTransitionAllowed(from, to)) {
-      throw new CheckpointStateException(offset,
-          "invalid task transition " + name(from) + " => " + to);
-    }
     state.addStatus(update);
     for (UniversalStateHandler h : universal) {
       h.onTaskTransition(update, from);
@@ -123,6 +135,18 @@ public final class CheckpointDispatcher {
         case LOST -> h.onLost(update);
         default -> { }
       }
+    }
+  }
+
+  private static void checkTaskStatus(ReplayState state, TaskStatus update, long offset) {
+    if (!update.hasState()) {
+      throw new CheckpointStateException(offset, "TaskStatus lacks state");
+    }
+    TaskState from = state.taskState();
+    TaskState to = update.getState();
+    if (!taskTransitionAllowed(from, to)) {
+      throw new CheckpointStateException(offset,
+          "invalid task transition " + name(from) + " => " + to);
     }
   }
 
@@ -153,6 +177,45 @@ public final class CheckpointDispatcher {
 
   private boolean applyProcessStatus(ReplayState state, ProcessStatus update, long offset,
       boolean recovery) {
+    if (!checkProcessStatus(state, update, offset, recovery)) {
+      return false;
+    }
+    String name = update.getProcess();
+    ProcessState to = update.getState();
+    ProcessStatus.Builder run;
+    ProcessState from;
+    if (to == ProcessState.WAITING) {
+      from = null;
+      run = state.newRun(name);
+    } else {
+      run = state.latestBuilder(name);
+      from = run.getState();
+    }
+    apply(run, update);
+    for (UniversalStateHandler h : universal) {
+      h.onProcessTransition(update, from);
+    }
+    for (ProcessStateHandler h : processHandlers) {
+      switch (to) {
+        case WAITING -> h.onWaiting(update);
+        case FORKED -> h.onForked(update);
+        case RUNNING -> h.onRunning(update);
+        case SUCCESS -> h.onSuccess(update);
+        case FAILED -> h.onFailed(update);
+        case KILLED -> h.onKilled(update);
+        case LOST -> h.onLost(update);
+        default -> { }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Checks a process update against the state; false if recovery mode skips it (sequence gap),
+   * otherwise returns true or throws.
+   */
+  private static boolean checkProcessStatus(ReplayState state, ProcessStatus update, long offset,
+      boolean recovery) {
     if (!update.hasProcess() || update.getProcess().isEmpty()) {
       throw new CheckpointStateException(offset, "ProcessStatus lacks process name");
     }
@@ -180,37 +243,15 @@ public final class CheckpointDispatcher {
           + update.getSeq() + "), expected seq " + (current.getSeq() + 1));
     }
     ProcessState from;
-    ProcessStatus.Builder run;
     if (to == ProcessState.WAITING) {
       if (current != null && !States.isTerminal(current.getState())) {
         throw invalid(offset, name, current.getState(), to);
       }
       from = null;
-      run = null; // created below, once the record has been validated
     } else {
       from = current.getState();
-      run = current;
     }
     checkTransition(offset, name, from, update);
-    if (run == null) {
-      run = state.newRun(name);
-    }
-    apply(run, update);
-    for (UniversalStateHandler h : universal) {
-      h.onProcessTransition(update, from);
-    }
-    for (ProcessStateHandler h : processHandlers) {
-      switch (to) {
-        case WAITING -> h.onWaiting(update);
-        case FORKED -> h.onForked(update);
-        case RUNNING -> h.onRunning(update);
-        case SUCCESS -> h.onSuccess(update);
-        case FAILED -> h.onFailed(update);
-        case KILLED -> h.onKilled(update);
-        case LOST -> h.onLost(update);
-        default -> { }
-      }
-    }
     return true;
   }
 

@@ -85,6 +85,12 @@ public final class ReplayState {
     return runs == null ? null : runs.latest.getState();
   }
 
+  /** The seq of the latest record of {@code process}, or -1 if it has none. */
+  public long latestSeq(String process) {
+    Runs runs = processes.get(process);
+    return runs == null ? -1 : runs.latest.getSeq();
+  }
+
   /** How many runs {@code process} has had (including runs dropped by truncate mode). */
   public int runCount(String process) {
     Runs runs = processes.get(process);

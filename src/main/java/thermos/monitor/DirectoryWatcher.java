@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.WatchEvent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +23,12 @@ import org.slf4j.LoggerFactory;
  * {@link WatchService} (one inotify instance on Linux, of which a user gets only 128) and one
  * daemon thread per file system, fanning events out to listeners.
  */
-final class DirectoryWatcher {
+public final class DirectoryWatcher {
   private static final Logger log = LoggerFactory.getLogger(DirectoryWatcher.class);
   private static final Map<FileSystem, DirectoryWatcher> WATCHERS = new ConcurrentHashMap<>();
 
   private final WatchService service;
-  private final Map<WatchKey, List<Runnable>> listeners = new ConcurrentHashMap<>();
+  private final Map<WatchKey, List<Consumer<Path>>> listeners = new ConcurrentHashMap<>();
 
   private DirectoryWatcher(FileSystem fs) throws IOException {
     this.service = fs.newWatchService();
@@ -35,7 +38,7 @@ final class DirectoryWatcher {
   }
 
   /** The watcher of {@code fs}, started on first use. */
-  static DirectoryWatcher of(FileSystem fs) throws IOException {
+  public static DirectoryWatcher of(FileSystem fs) throws IOException {
     try {
       return WATCHERS.computeIfAbsent(fs, f -> {
         try {
@@ -50,18 +53,19 @@ final class DirectoryWatcher {
   }
 
   /**
-   * Calls {@code listener} (on the watcher thread) after any entry of {@code dir} is created,
-   * modified or deleted, until the returned registration is closed.
+   * Calls {@code listener} (on the watcher thread) with the name of any entry of {@code dir} that
+   * is created, modified or deleted — or with null when events were lost (overflow) — until the
+   * returned registration is closed. Events are nudges: listeners re-read what they care about.
    */
-  synchronized Closeable watch(Path dir, Runnable listener) throws IOException {
+  public synchronized Closeable watch(Path dir, Consumer<Path> listener) throws IOException {
     WatchKey key = dir.register(service, StandardWatchEventKinds.ENTRY_CREATE,
         StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
     listeners.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(listener);
     return () -> unwatch(key, listener);
   }
 
-  private synchronized void unwatch(WatchKey key, Runnable listener) {
-    List<Runnable> list = listeners.get(key);
+  private synchronized void unwatch(WatchKey key, Consumer<Path> listener) {
+    List<Consumer<Path>> list = listeners.get(key);
     if (list == null) {
       return;
     }
@@ -80,14 +84,19 @@ final class DirectoryWatcher {
       } catch (InterruptedException | ClosedWatchServiceException e) {
         return;
       }
-      key.pollEvents(); // the listeners re-read what they care about; the events are only a nudge
-      List<Runnable> list = listeners.get(key);
+      List<Path> names = new ArrayList<>();
+      for (WatchEvent<?> event : key.pollEvents()) {
+        names.add(event.context() instanceof Path p ? p : null);
+      }
+      List<Consumer<Path>> list = listeners.get(key);
       if (list != null) {
-        for (Runnable r : list) {
-          try {
-            r.run();
-          } catch (RuntimeException e) {
-            log.warn("file event listener failed", e);
+        for (Path name : names) {
+          for (Consumer<Path> l : list) {
+            try {
+              l.accept(name);
+            } catch (RuntimeException e) {
+              log.warn("file event listener failed", e);
+            }
           }
         }
       }

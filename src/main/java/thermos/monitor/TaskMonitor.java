@@ -268,7 +268,7 @@ public final class TaskMonitor implements Closeable {
     problem = null;
   }
 
-  private void onEvent() {
+  private void onEvent(Path changed) {
     events.incrementAndGet();
     synchronized (signal) {
       signal.notifyAll();

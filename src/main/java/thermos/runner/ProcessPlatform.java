@@ -1,0 +1,55 @@
+package thermos.runner;
+
+import java.io.Closeable;
+import java.util.Collection;
+
+/**
+ * The runner's one door to the operating system: it launches runs, follows them, and signals
+ * and scans their processes. The real one uses coordinators, {@code /proc} and file events; the
+ * fake one in the tests is driven step by step.
+ *
+ * <p>Signals only ever reach processes proven to belong to the run (pid + start time + uid),
+ * never a pid that merely matches.
+ */
+public interface ProcessPlatform extends Closeable {
+  /**
+   * Starts a run. Returns its identity as soon as the coordinator exists; RUNNING and the exit
+   * arrive later through {@code events}.
+   */
+  RunRef launch(LaunchRequest request, ProcessEvents events) throws LaunchException;
+
+  /**
+   * Follows a run that an earlier runner launched: reports what its coordinator recorded while no
+   * runner was watching (RUNNING, exit), then whatever happens next — or {@code vanished} if the
+   * coordinator is gone without an exit record.
+   */
+  void reattach(RunRef run, ProcessEvents events);
+
+  /** Stops following a run (it is terminal in the checkpoint). */
+  void forget(String process, int run);
+
+  /**
+   * Sends {@code signal} to every live, verified process of the run's tree. With
+   * {@code includeCoordinator} false the coordinator is spared (so it can record the exit).
+   *
+   * @return how many processes were signalled
+   */
+  int signalRun(RunRef run, Signal signal, boolean includeCoordinator);
+
+  /** True if any verified process of the run's tree is alive (zombies count as dead). */
+  boolean runAlive(RunRef run);
+
+  /**
+   * Sends {@code signal} to processes of this task that escaped their runs' sessions (outside
+   * every run in {@code live}) — SEMANTICS.md difference 6.
+   *
+   * @return how many processes were signalled
+   */
+  int signalOrphans(Collection<RunRef> live, Signal signal);
+
+  /** True if a process of this task is alive outside every run in {@code live}. */
+  boolean orphansAlive(Collection<RunRef> live);
+
+  @Override
+  void close();
+}

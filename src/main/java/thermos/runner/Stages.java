@@ -1,0 +1,239 @@
+package thermos.runner;
+
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import thermos.ckpt.ReplayState;
+import thermos.common.Clock;
+import thermos.proto.KillRequest;
+import thermos.proto.TaskState;
+import thermos.proto.TaskStatus;
+
+/**
+ * The task's stages (SEMANTICS.md §1b.7): ACTIVE runs the regular plan; CLEANING SIGTERMs what
+ * is left and waits for it; FINALIZING SIGKILLs stragglers and runs the final plan; then the
+ * terminal state. CLEANING plus FINALIZING share one budget: {@code finalization_wait} from the
+ * start of CLEANING, or — after a kill — the kill's preemption deadline, which replaces it.
+ */
+final class Stages {
+  private static final Logger log = LoggerFactory.getLogger(Stages.class);
+  /** How soon to look again while only stragglers (no event source) keep CLEANING waiting. */
+  private static final long RECHECK_NANOS = 10_000_000L;
+
+  interface StatusWriter {
+    void write(TaskState state) throws IOException;
+  }
+
+  interface Finisher {
+    void finish() throws IOException;
+  }
+
+  private final RunnerConfig config;
+  private final Clock clock;
+  private final Plans plans;
+  private final RunTable runs;
+  private final StatusWriter status;
+  private final ReplayState state;
+  private final Finisher finisher;
+
+  /** SUCCESS or FAILED, decided when the regular plan ended on its own. */
+  private TaskState verdict;
+  /** KILLED or LOST, from a kill or lose that arrived while ACTIVE. */
+  private TaskState forced;
+  private long preemptionDeadline = TaskRunner.NONE;
+  private long finalizationStart = TaskRunner.NONE;
+  private long recheckAt = TaskRunner.NONE;
+
+  Stages(RunnerConfig config, Clock clock, Plans plans, RunTable runs, StatusWriter status,
+      ReplayState state, Finisher finisher) {
+    this.config = config;
+    this.clock = clock;
+    this.plans = plans;
+    this.runs = runs;
+    this.status = status;
+    this.state = state;
+    this.finisher = finisher;
+  }
+
+  /** After a restart in CLEANING or FINALIZING: the budget started with the CLEANING status. */
+  void resume(TaskState current) {
+    if (current == TaskState.CLEANING || current == TaskState.FINALIZING) {
+      TaskStatus cleaning = firstStatus(TaskState.CLEANING);
+      finalizationStart = cleaning != null && cleaning.hasTimestampMs()
+          ? monotonicAt(cleaning.getTimestampMs()) : clock.nanoTime();
+      verdict = plans.regularHealthy() ? TaskState.SUCCESS : TaskState.FAILED;
+    }
+  }
+
+  /**
+   * Applies a kill or lose. A kill in ACTIVE forces the terminal state; in natural CLEANING or
+   * FINALIZING it only shortens the budget (difference 10). A second kill never extends a
+   * deadline. {@code request} null: the runner's default grace, KILLED.
+   */
+  void kill(KillRequest request, boolean recovering) {
+    TaskState stage = state.taskState();
+    TaskState wanted = request != null && request.getTerminalState() == TaskState.LOST
+        ? TaskState.LOST : TaskState.KILLED;
+    long nowMs = clock.currentTimeMillis();
+    long graceMs = request != null && request.hasGraceMs() ? Math.max(0, request.getGraceMs())
+        : wanted == TaskState.LOST ? 0 : config.preemptionWait().toMillis();
+    long requestedAt = request != null && request.hasRequestedAtMs()
+        ? request.getRequestedAtMs() : nowMs;
+    long deadline = monotonicAt(requestedAt + graceMs);
+    preemptionDeadline = Math.min(preemptionDeadline, deadline);
+    boolean killedWhileActive = stage == TaskState.ACTIVE
+        || (recovering && cleaningCausedBy(requestedAt));
+    if (killedWhileActive && forced == null) {
+      forced = wanted;
+    }
+    log.info("{} requested with {} ms grace (stage {}, outcome {})", wanted, graceMs, stage,
+        forced != null ? forced : "kept");
+  }
+
+  /** On recovery: did the kill come before the task started CLEANING (so it caused it)? */
+  private boolean cleaningCausedBy(long requestedAtMs) {
+    TaskStatus cleaning = firstStatus(TaskState.CLEANING);
+    return cleaning != null && cleaning.getTimestampMs() >= requestedAtMs;
+  }
+
+  /** Makes every transition that is due, until none is. */
+  void advance() throws IOException {
+    while (advanceOnce()) {
+      if (thermos.ckpt.States.isTerminal(state.taskState())) {
+        return;
+      }
+    }
+  }
+
+  private boolean advanceOnce() throws IOException {
+    return switch (state.taskState()) {
+      case ACTIVE -> active();
+      case CLEANING -> cleaning();
+      case FINALIZING -> finalizing();
+      default -> false;
+    };
+  }
+
+  private boolean active() throws IOException {
+    if (forced != null) {
+      enterCleaning();
+      return true;
+    }
+    TaskPlanner plan = plans.regular();
+    runs.detectForkTimeouts(plan);
+    if (plan.isComplete() || !plans.regularHealthy()) {
+      verdict = plans.regularHealthy() ? TaskState.SUCCESS : TaskState.FAILED;
+      enterCleaning();
+      return true;
+    }
+    runs.launchRunnable(plan);
+    return false;
+  }
+
+  private void enterCleaning() throws IOException {
+    status.write(TaskState.CLEANING);
+    finalizationStart = clock.nanoTime();
+    runs.terminate(p -> !plans.isFinal(p));
+  }
+
+  private boolean cleaning() throws IOException {
+    recheckAt = TaskRunner.NONE;
+    if (budgetExhausted()) {
+      terminal();
+      return true;
+    }
+    runs.detectForkTimeouts(plans.regular());
+    if (runs.anyLive(p -> !plans.isFinal(p))) {
+      return false;
+    }
+    if (runs.leftoversAlive()) {
+      recheckAt = clock.nanoTime() + RECHECK_NANOS;
+      return false;
+    }
+    status.write(TaskState.FINALIZING);
+    runs.kill(p -> !plans.isFinal(p));
+    return true;
+  }
+
+  private boolean finalizing() throws IOException {
+    if (budgetExhausted()) {
+      terminal();
+      return true;
+    }
+    TaskPlanner plan = plans.finalizing();
+    runs.detectForkTimeouts(plan);
+    if (plan.isComplete() || plan.isDeadlocked()) {
+      terminal();
+      return true;
+    }
+    runs.launchRunnable(plan);
+    return false;
+  }
+
+  /** Kills whatever is left (recorded first), then writes the terminal state. */
+  private void terminal() throws IOException {
+    TaskState end = forced != null ? forced
+        : verdict != null ? verdict
+        : plans.regularHealthy() ? TaskState.SUCCESS : TaskState.FAILED;
+    runs.kill(p -> true);
+    status.write(end);
+    finisher.finish();
+  }
+
+  private boolean budgetExhausted() {
+    long end = budgetEnd();
+    return end != TaskRunner.NONE && clock.nanoTime() >= end;
+  }
+
+  /** The preemption deadline if a kill set one, else finalization_wait after CLEANING began. */
+  private long budgetEnd() {
+    if (preemptionDeadline != TaskRunner.NONE) {
+      return preemptionDeadline;
+    }
+    if (finalizationStart == TaskRunner.NONE) {
+      return TaskRunner.NONE;
+    }
+    return finalizationStart + config.task().finalizationWaitSecs() * 1_000_000_000L;
+  }
+
+  /** When the loop next needs to run without an event, or NONE. */
+  long nextWake() {
+    long next = recheckAt;
+    TaskState stage = state.taskState();
+    if (stage == TaskState.CLEANING || stage == TaskState.FINALIZING) {
+      next = Math.min(next, budgetEnd());
+    }
+    TaskPlanner plan = stage == TaskState.ACTIVE ? plans.regular()
+        : stage == TaskState.FINALIZING ? plans.finalizing() : null;
+    if (stage == TaskState.ACTIVE && forced != null) {
+      return clock.nanoTime();
+    }
+    if (plan != null) {
+      double wait = plan.minWaitSeconds();
+      if (wait < Double.MAX_VALUE) {
+        next = Math.min(next, clock.nanoTime() + (long) Math.ceil(wait * 1e9));
+      }
+    }
+    TaskPlanner forkPlan = stage == TaskState.FINALIZING ? plans.finalizing() : plans.regular();
+    double timeout = runs.nextForkTimeout(forkPlan);
+    if (!Double.isNaN(timeout)) {
+      next = Math.min(next, monotonicAt((long) Math.ceil(timeout * 1000)));
+    }
+    return next;
+  }
+
+  /** The monotonic time corresponding to wall-clock {@code epochMillis}. */
+  private long monotonicAt(long epochMillis) {
+    long deltaMs = epochMillis - clock.currentTimeMillis();
+    return clock.nanoTime() + deltaMs * 1_000_000L;
+  }
+
+  private TaskStatus firstStatus(TaskState s) {
+    for (TaskStatus st : state.statuses()) {
+      if (st.getState() == s) {
+        return st;
+      }
+    }
+    return null;
+  }
+}
