@@ -1,0 +1,126 @@
+package thermos.runner.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads the Linux process table ({@code /proc}). Every read may race with the process exiting:
+ * a process that disappears mid-read is simply absent.
+ */
+public final class ProcTable {
+  private static final Path PROC = Path.of("/proc");
+
+  private final double bootTime;
+  private final double ticksPerSecond;
+
+  public ProcTable() {
+    this.bootTime = readBootTime();
+    this.ticksPerSecond = readClockTicks();
+  }
+
+  /** The process {@code pid}, or empty if there is none (or it vanished while being read). */
+  public Optional<ProcInfo> get(int pid) {
+    Path dir = PROC.resolve(Integer.toString(pid));
+    String stat;
+    try {
+      stat = Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    int close = stat.lastIndexOf(')');
+    if (close < 0) {
+      return Optional.empty();
+    }
+    String[] f = stat.substring(close + 2).trim().split(" ");
+    if (f.length < 20) {
+      return Optional.empty();
+    }
+    int uid;
+    try {
+      uid = (Integer) Files.getAttribute(dir, "unix:uid");
+    } catch (IOException | RuntimeException e) {
+      uid = -1;
+    }
+    long ticks = Long.parseLong(f[19]);
+    return Optional.of(new ProcInfo(pid, Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+        Integer.parseInt(f[3]), f[0].charAt(0), ticks, bootTime + ticks / ticksPerSecond, uid));
+  }
+
+  /** Every process in the table. */
+  public List<ProcInfo> all() {
+    List<ProcInfo> all = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(PROC)) {
+      for (Path p : stream) {
+        String name = p.getFileName().toString();
+        if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+          get(Integer.parseInt(name)).ifPresent(all::add);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
+    }
+    return all;
+  }
+
+  /** True if the environment of {@code pid} holds {@code NAME=VALUE} (false if unreadable). */
+  public boolean hasEnvironment(int pid, String name, String value) {
+    byte[] environ;
+    try {
+      environ = Files.readAllBytes(PROC.resolve(Integer.toString(pid)).resolve("environ"));
+    } catch (IOException e) {
+      return false;
+    }
+    String wanted = name + "=" + value;
+    for (String entry : new String(environ, StandardCharsets.UTF_8).split("\0")) {
+      if (entry.equals(wanted)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The uid this JVM runs as. */
+  public static int currentUid() {
+    try {
+      return (Integer) Files.getAttribute(PROC.resolve("self"), "unix:uid");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read /proc/self: " + e.getMessage(), e);
+    }
+  }
+
+  private static double readBootTime() {
+    try {
+      for (String line : Files.readAllLines(PROC.resolve("stat"))) {
+        if (line.startsWith("btime ")) {
+          return Long.parseLong(line.substring(6).trim());
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // fall through
+    }
+    throw new IllegalStateException("cannot read the boot time from /proc/stat");
+  }
+
+  /** {@code sysconf(_SC_CLK_TCK)}: 100 on every Linux we know, but ask once to be sure. */
+  private static double readClockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+      if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0) {
+        return Double.parseDouble(out);
+      }
+    } catch (IOException | NumberFormatException e) {
+      // fall through to the default
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 100;
+  }
+}
