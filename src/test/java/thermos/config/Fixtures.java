@@ -24,8 +24,13 @@ public final class Fixtures {
         + " or any directory above it");
   }
 
+  /** {@code tasks/active} or {@code tasks/finished} of the fixture root. */
+  public static Path tasksDir(String state) {
+    return root().resolve("root").resolve("tasks").resolve(state);
+  }
+
   /** A task JSON file, e.g. {@code task("finished", "hello_world")}. */
   public static Path task(String state, String taskId) {
-    return root().resolve("root").resolve("tasks").resolve(state).resolve(taskId);
+    return tasksDir(state).resolve(taskId);
   }
 }
