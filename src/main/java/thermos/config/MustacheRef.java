@@ -19,7 +19,8 @@ record MustacheRef(String address, List<Component> components) {
   /** A {@code {{...}}} whose content has no braces: nested refs resolve innermost first. */
   static final Pattern PATTERN = Pattern.compile("\\{\\{([^{}]*)\\}\\}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Pattern NEXT = Pattern.compile("\\.([A-Za-z_][A-Za-z0-9_]*)|\\[([^\\[\\]]+)\\]");
+  private static final Pattern NEXT =
+      Pattern.compile("\\.([A-Za-z_][A-Za-z0-9_]*)|\\[([^\\[\\]]+)\\]");
 
   MustacheRef {
     components = List.copyOf(components);

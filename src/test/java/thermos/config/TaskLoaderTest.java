@@ -179,26 +179,21 @@ class TaskLoaderTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      "'max_failures': -1                        | max_failures",
-      "'max_concurrency': -2                     | max_concurrency",
-      "'finalization_wait': -30                  | finalization_wait",
-      "'resources': {'cpu': -1, 'ram': 1, 'disk': 1}  | resources.cpu",
-      "'resources': {'cpu': 1, 'ram': -1, 'disk': 1}  | resources.ram",
-      "'resources': {'cpu': 1, 'ram': 1, 'disk': -1}  | resources.disk",
-      "'resources': {'cpu': 1, 'ram': 1, 'disk': 1, 'gpu': -1} | resources.gpu"})
-  void negativeTaskNumbersAreRejected(String field, String path) {
-    String message = error(withTask(", " + field));
-    assertTrue(message.startsWith("t.json: " + path + ": must not be negative, got -"), message);
-  }
-
-  @ParameterizedTest
-  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      "'max_failures': -1                             | processes[0].max_failures",
-      "'min_duration': -5                             | processes[0].min_duration",
-      "'logger': {'rotate': {'log_size': -1}}         | processes[0].logger.rotate.log_size",
-      "'logger': {'rotate': {'backups': -1}}          | processes[0].logger.rotate.backups"})
-  void negativeProcessNumbersAreRejected(String field, String path) {
-    String message = error(withProcess(", " + field));
+      "task | 'max_failures': -1 | max_failures",
+      "task | 'max_concurrency': -2 | max_concurrency",
+      "task | 'finalization_wait': -30 | finalization_wait",
+      "task | 'resources': {'cpu': -1, 'ram': 1, 'disk': 1} | resources.cpu",
+      "task | 'resources': {'cpu': 1, 'ram': -1, 'disk': 1} | resources.ram",
+      "task | 'resources': {'cpu': 1, 'ram': 1, 'disk': -1} | resources.disk",
+      "task | 'resources': {'cpu': 1, 'ram': 1, 'disk': 1, 'gpu': -1} | resources.gpu",
+      "process | 'max_failures': -1 | processes[0].max_failures",
+      "process | 'min_duration': -5 | processes[0].min_duration",
+      "process | 'resources': {'cpu': -0.5, 'ram': 1, 'disk': 1} | processes[0].resources.cpu",
+      "process | 'logger': {'rotate': {'log_size': -1}} | processes[0].logger.rotate.log_size",
+      "process | 'logger': {'rotate': {'backups': -1}} | processes[0].logger.rotate.backups"})
+  void negativeNumbersAreRejectedNamingTheField(String where, String field, String path) {
+    String json = where.equals("task") ? withTask(", " + field) : withProcess(", " + field);
+    String message = error(json);
     assertTrue(message.startsWith("t.json: " + path + ": must not be negative, got -"), message);
   }
 
