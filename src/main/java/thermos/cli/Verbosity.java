@@ -16,6 +16,14 @@ public final class Verbosity {
     root.setLevel(level >= 2 ? Level.DEBUG : level == 1 ? Level.INFO : Level.WARN);
   }
 
+  /** For long-running commands (the runner): INFO unless -v asked for more. */
+  public static void atLeastInfo() {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    if (!root.isInfoEnabled()) {
+      root.setLevel(Level.INFO);
+    }
+  }
+
   public int level() {
     return level;
   }

@@ -230,9 +230,14 @@ public final class TaskRunner implements Closeable {
 
   /** Kill with the runner's default grace period (SIGUSR1 without a request file). */
   public void requestKill(TaskState terminalState) {
+    requestKill(defaultKill(terminalState));
+  }
+
+  /** A kill (grace = the runner's preemption wait) or a lose (no grace), requested now. */
+  KillRequest defaultKill(TaskState terminalState) {
     long grace = terminalState == TaskState.LOST ? 0 : config.preemptionWait().toMillis();
-    requestKill(KillRequest.newBuilder().setTerminalState(terminalState).setGraceMs(grace)
-        .setRequestedAtMs(clock.currentTimeMillis()).build());
+    return KillRequest.newBuilder().setTerminalState(terminalState).setGraceMs(grace)
+        .setRequestedAtMs(clock.currentTimeMillis()).build();
   }
 
   /** Makes the loop look again (a file it cares about changed). */
