@@ -84,9 +84,10 @@ public final class TaskMonitor implements Closeable {
 
   // Wake-ups: bumped by file events; waiters sleep on `signal`.
   private final AtomicLong events = new AtomicLong();
+  private final AtomicLong nudges = new AtomicLong();
   private final Object signal = new Object();
   private Closeable watch; // guarded by signal
-  private Path watchedDir; // guarded by signal
+  private volatile Path watchedDir; // written under signal
   private boolean closed; // guarded by signal
 
   public TaskMonitor(TaskPath paths, String taskId) {
@@ -219,11 +220,13 @@ public final class TaskMonitor implements Closeable {
   }
 
   /**
-   * Waits until the log has new records (returns true) or {@code timeout} passes (false). Wakes
-   * on file events; polls at most every {@code fallbackPoll} in case one is missed.
+   * Waits until the log has new records (returns true), or {@code timeout} passes or someone
+   * calls {@link #nudge()} (false). Wakes on file events; polls at most every
+   * {@code fallbackPoll} in case one is missed.
    */
   public boolean awaitChange(Duration timeout) throws InterruptedException {
     Clock clock = options.clock();
+    long nudged = nudges.get();
     long deadline = clock.nanoTime() + timeout.toNanos();
     long pollNanos = Math.max(1, options.fallbackPoll().toNanos());
     while (true) {
@@ -233,7 +236,7 @@ public final class TaskMonitor implements Closeable {
         return true;
       }
       long remaining = deadline - clock.nanoTime();
-      if (remaining <= 0) {
+      if (remaining <= 0 || nudges.get() != nudged) {
         return false;
       }
       long slice = Math.min(remaining, pollNanos);
@@ -245,6 +248,17 @@ public final class TaskMonitor implements Closeable {
           signal.wait(slice / 1_000_000, (int) (slice % 1_000_000));
         }
       }
+    }
+  }
+
+  /**
+   * Wakes every {@link #awaitChange} waiter so it looks again (something other than the log
+   * changed that they care about, e.g. the runner exited).
+   */
+  public void nudge() {
+    nudges.incrementAndGet();
+    synchronized (signal) {
+      signal.notifyAll();
     }
   }
 
@@ -269,9 +283,13 @@ public final class TaskMonitor implements Closeable {
   }
 
   private void onEvent(Path changed) {
-    events.incrementAndGet();
-    synchronized (signal) {
-      signal.notifyAll();
+    // Only the log matters (and, while we watch an ancestor, directories being created).
+    if (changed == null || !checkpoint.getParent().equals(watchedDir)
+        || changed.equals(checkpoint.getFileName())) {
+      events.incrementAndGet();
+      synchronized (signal) {
+        signal.notifyAll();
+      }
     }
   }
 

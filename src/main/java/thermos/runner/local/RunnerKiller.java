@@ -15,8 +15,6 @@ import thermos.runner.Signal;
  */
 public final class RunnerKiller {
   private static final Logger log = LoggerFactory.getLogger(RunnerKiller.class);
-  /** A runner writes its first status within this long of starting (JVM start included). */
-  private static final double MAX_START_TO_STATUS_SECS = 300;
 
   /** What happened to the recorded runner. */
   public enum Outcome {
@@ -36,42 +34,23 @@ public final class RunnerKiller {
    * @throws IllegalStateException if the recorded runner is this process
    */
   public Outcome killLeader(List<TaskStatus> statuses, Duration wait) {
-    if (statuses.isEmpty() || !statuses.get(statuses.size() - 1).hasRunnerPid()) {
+    if (!statuses.isEmpty() && statuses.get(statuses.size() - 1).hasRunnerPid()
+        && statuses.get(statuses.size() - 1).getRunnerPid() == ProcessHandle.current().pid()) {
+      throw new IllegalStateException("the recorded runner (pid "
+          + ProcessHandle.current().pid() + ") is this process");
+    }
+    Optional<RunnerProcess> runner = RunnerProcess.find(statuses);
+    if (runner.isEmpty()) {
       return Outcome.NOT_RUNNING;
     }
-    TaskStatus last = statuses.get(statuses.size() - 1);
-    int pid = last.getRunnerPid();
-    if (pid == ProcessHandle.current().pid()) {
-      throw new IllegalStateException("the recorded runner (pid " + pid + ") is this process");
-    }
-    // The first status this runner wrote: it wrote it right after it started.
-    TaskStatus first = last;
-    for (int i = statuses.size() - 1; i >= 0 && statuses.get(i).getRunnerPid() == pid; i--) {
-      first = statuses.get(i);
-    }
-    double announced = first.getTimestampMs() / 1000.0;
-    Optional<ProcInfo> info = procs.get(pid).filter(ProcInfo::isAlive);
-    if (info.isEmpty()) {
-      return Outcome.NOT_RUNNING;
-    }
-    ProcInfo p = info.get();
-    boolean sameUid = !last.hasRunnerUid() || p.uid() == last.getRunnerUid();
-    boolean startFits = p.startTime() <= announced + 1
-        && p.startTime() >= announced - MAX_START_TO_STATUS_SECS;
-    if (!sameUid || !startFits) {
-      log.info("pid {} is not the task's runner (uid {}, started {}; runner announced {})", pid,
-          p.uid(), p.startTime(), announced);
-      return Outcome.NOT_RUNNING;
-    }
+    int pid = runner.get().pid();
     log.info("killing runner pid {}", pid);
-    signaller.send(p, Signal.KILL);
+    procs.get(pid).ifPresent(p -> signaller.send(p, Signal.KILL));
     long deadline = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < deadline) {
-      if (procs.get(pid).filter(ProcInfo::isAlive).filter(q -> q.startTicks() == p.startTicks())
-          .isEmpty()) {
+      if (!runner.get().isAlive()) {
         return Outcome.KILLED;
       }
-      Thread.onSpinWait();
       sleepBriefly();
     }
     return Outcome.STILL_ALIVE;
