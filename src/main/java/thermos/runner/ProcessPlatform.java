@@ -39,6 +39,26 @@ public interface ProcessPlatform extends Closeable {
   /** True if any verified process of the run's tree is alive (zombies count as dead). */
   boolean runAlive(RunRef run);
 
+  /** {@link #signalRun} for several runs at once (one scan of the process table). */
+  default int signalRuns(Collection<RunRef> runs, Signal signal, boolean includeCoordinator) {
+    int n = 0;
+    for (RunRef r : runs) {
+      n += signalRun(r, signal, includeCoordinator);
+    }
+    return n;
+  }
+
+  /** The runs among {@code runs} that have a live process (one scan of the process table). */
+  default java.util.Set<RunRef> aliveRuns(Collection<RunRef> runs) {
+    java.util.Set<RunRef> alive = new java.util.HashSet<>();
+    for (RunRef r : runs) {
+      if (runAlive(r)) {
+        alive.add(r);
+      }
+    }
+    return alive;
+  }
+
   /**
    * Sends {@code signal} to processes of this task that escaped their runs' sessions (outside
    * every run in {@code live}) — SEMANTICS.md difference 6.

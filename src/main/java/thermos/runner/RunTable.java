@@ -3,7 +3,6 @@ package thermos.runner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,11 +174,8 @@ final class RunTable {
 
   /** SIGTERM every live run chosen (sparing coordinators, which record the exits) and orphans. */
   void terminate(Predicate<String> which) {
-    for (RunRef ref : live.values()) {
-      if (which.test(ref.process())) {
-        platform.signalRun(ref, Signal.TERM, false);
-      }
-    }
+    List<RunRef> chosen = live.values().stream().filter(r -> which.test(r.process())).toList();
+    platform.signalRuns(chosen, Signal.TERM, false);
     platform.signalOrphans(live.values(), Signal.TERM);
   }
 
@@ -189,28 +185,27 @@ final class RunTable {
    */
   void kill(Predicate<String> which) throws IOException {
     double now = clock.currentTimeSeconds();
-    for (RunRef ref : draining) {
-      platform.signalRun(ref, Signal.KILL, true);
-    }
-    for (RunRef ref : List.copyOf(live.values())) {
-      if (!which.test(ref.process())) {
-        continue;
-      }
+    List<RunRef> chosen = live.values().stream().filter(r -> which.test(r.process())).toList();
+    java.util.Set<RunRef> alive = platform.aliveRuns(chosen);
+    for (RunRef ref : chosen) {
       long seq = state.latestSeq(ref.process()) + 1;
-      boolean alive = platform.runAlive(ref);
-      writer.write(alive ? Records.killed(ref.process(), seq, now)
+      writer.write(alive.contains(ref) ? Records.killed(ref.process(), seq, now)
           : Records.lost(ref.process(), seq, now));
-      finish(ref);
+      live.remove(ref.process());
+      platform.forget(ref.process(), ref.run());
     }
+    // Recorded first, now made true: the chosen runs, stragglers of finished runs, orphans.
+    List<RunRef> doomed = new ArrayList<>(draining);
+    doomed.addAll(chosen);
+    platform.signalRuns(doomed, Signal.KILL, true);
+    draining.addAll(chosen);
     platform.signalOrphans(live.values(), Signal.KILL);
   }
 
   /** True while a terminal run's tree or an orphan is still alive. */
   boolean leftoversAlive() {
-    for (Iterator<RunRef> it = draining.iterator(); it.hasNext();) {
-      if (!platform.runAlive(it.next())) {
-        it.remove();
-      }
+    if (!draining.isEmpty()) {
+      draining.retainAll(platform.aliveRuns(draining));
     }
     return !draining.isEmpty() || platform.orphansAlive(live.values());
   }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -301,13 +303,25 @@ public final class LocalProcessPlatform implements ProcessPlatform {
 
   @Override
   public int signalRun(RunRef ref, thermos.runner.Signal signal, boolean includeCoordinator) {
+    return signalRuns(List.of(ref), signal, includeCoordinator);
+  }
+
+  @Override
+  public int signalRuns(Collection<RunRef> runs, thermos.runner.Signal signal,
+      boolean includeCoordinator) {
+    if (runs.isEmpty()) {
+      return 0;
+    }
+    List<ProcInfo> table = procs.all();
     int n = 0;
-    for (ProcInfo p : runMembers(ref, procs.all())) {
-      if (p.pid() == ref.coordinatorPid() && !includeCoordinator) {
-        continue;
-      }
-      if (signaller.send(p, signal)) {
-        n++;
+    for (RunRef ref : runs) {
+      for (ProcInfo p : runMembers(ref, table)) {
+        if (p.pid() == ref.coordinatorPid() && !includeCoordinator) {
+          continue;
+        }
+        if (signaller.send(p, signal)) {
+          n++;
+        }
       }
     }
     return n;
@@ -316,6 +330,21 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   @Override
   public boolean runAlive(RunRef ref) {
     return !runMembers(ref, procs.all()).isEmpty();
+  }
+
+  @Override
+  public Set<RunRef> aliveRuns(Collection<RunRef> runs) {
+    Set<RunRef> alive = new HashSet<>();
+    if (runs.isEmpty()) {
+      return alive;
+    }
+    List<ProcInfo> table = procs.all();
+    for (RunRef ref : runs) {
+      if (!runMembers(ref, table).isEmpty()) {
+        alive.add(ref);
+      }
+    }
+    return alive;
   }
 
   /**
