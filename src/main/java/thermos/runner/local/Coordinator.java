@@ -24,7 +24,8 @@ final class Coordinator {
       // Keep the user's stderr on fd 3 for the child; the coordinator itself stays silent.
       "exec 3>&2 2>/dev/null",
       "ckpt=$1 run=$2 profile=$3 cmd=$4",
-      "now() { local t=${EPOCHREALTIME:-$(date +%s.%N)}; printf '%s' \"${t/,/.}\"; }",
+      // Timestamps without forking (EPOCHREALTIME, bash >= 5); some locales write a comma.
+      "stamp() { t=${EPOCHREALTIME:-}; [ -n \"$t\" ] || t=$(date +%s.%N); t=${t/,/.}; }",
       // Survive a TERM/HUP aimed at the session so the exit is still recorded; the child
       // starts with default handlers (handlers are reset on exec).
       "interrupted=",
@@ -36,7 +37,8 @@ final class Coordinator {
       "fi",
       "child=$!",
       "exec 3>&-",
-      "printf '%s RUNNING %s %s\\n' \"$run\" \"$child\" \"$(now)\" >> \"$ckpt\"",
+      "stamp",
+      "printf '%s RUNNING %s %s\\n' \"$run\" \"$child\" \"$t\" >> \"$ckpt\"",
       "while :; do",
       "  interrupted=",
       "  wait \"$child\"; rc=$?",
@@ -44,6 +46,7 @@ final class Coordinator {
       // A trapped signal interrupted wait: wait again while the child is still our job.
       "  case \" $(jobs -p) \" in *\" $child \"*) ;; *) break ;; esac",
       "done",
-      "printf '%s EXIT %s %s\\n' \"$run\" \"$rc\" \"$(now)\" >> \"$ckpt\"",
+      "stamp",
+      "printf '%s EXIT %s %s\\n' \"$run\" \"$rc\" \"$t\" >> \"$ckpt\"",
       "");
 }

@@ -22,11 +22,15 @@ public final class ProcTable {
 
   public ProcTable() {
     this.bootTime = readBootTime();
-    this.ticksPerSecond = readClockTicks();
+    this.ticksPerSecond = clockTicks();
   }
 
   /** The process {@code pid}, or empty if there is none (or it vanished while being read). */
   public Optional<ProcInfo> get(int pid) {
+    return statOf(pid, ticksPerSecond);
+  }
+
+  private Optional<ProcInfo> statOf(int pid, double ticks) {
     Path dir = PROC.resolve(Integer.toString(pid));
     String stat;
     try {
@@ -48,9 +52,9 @@ public final class ProcTable {
     } catch (IOException | RuntimeException e) {
       uid = -1;
     }
-    long ticks = Long.parseLong(f[19]);
+    long start = Long.parseLong(f[19]);
     return Optional.of(new ProcInfo(pid, Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-        Integer.parseInt(f[3]), f[0].charAt(0), ticks, bootTime + ticks / ticksPerSecond, uid));
+        Integer.parseInt(f[3]), f[0].charAt(0), start, bootTime + start / ticks, uid));
   }
 
   /** Every process in the table. */
@@ -108,8 +112,26 @@ public final class ProcTable {
     throw new IllegalStateException("cannot read the boot time from /proc/stat");
   }
 
-  /** {@code sysconf(_SC_CLK_TCK)}: 100 on every Linux we know, but ask once to be sure. */
-  private static double readClockTicks() {
+  private static volatile double cachedTicks;
+
+  private double clockTicks() {
+    if (cachedTicks == 0) {
+      cachedTicks = readClockTicks();
+    }
+    return cachedTicks;
+  }
+
+  /**
+   * {@code sysconf(_SC_CLK_TCK)}: 100 on every Linux we know. Checked against the JDK's idea of
+   * this JVM's start time (which uses the real value); only if they disagree do we ask getconf.
+   */
+  private double readClockTicks() {
+    Optional<java.time.Instant> jdkStart = ProcessHandle.current().info().startInstant();
+    Optional<ProcInfo> self = statOf((int) ProcessHandle.current().pid(), 100);
+    if (jdkStart.isPresent() && self.isPresent()
+        && Math.abs(jdkStart.get().toEpochMilli() / 1000.0 - self.get().startTime()) < 1.5) {
+      return 100;
+    }
     try {
       Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
