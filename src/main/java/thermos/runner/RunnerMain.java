@@ -74,7 +74,7 @@ public final class RunnerMain {
           started.accept(runner);
         }
         TaskState end = runner.run();
-        log.info("task {} finished: {}", config.taskId(), end);
+        log.info("task {} finished: {} ({})", config.taskId(), end, ResourceUsage.describe());
       }
       return 0;
     } catch (RunnerException e) {
