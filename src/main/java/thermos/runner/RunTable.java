@@ -202,6 +202,14 @@ final class RunTable {
     platform.signalOrphans(live.values(), Signal.KILL);
   }
 
+  /** Last resort when the log cannot be written: no process may outlive the runner. */
+  void killUnrecorded() {
+    List<RunRef> all = new ArrayList<>(draining);
+    all.addAll(live.values());
+    platform.signalRuns(all, Signal.KILL, true);
+    platform.signalOrphans(List.of(), Signal.KILL);
+  }
+
   /** True while a terminal run's tree or an orphan is still alive. */
   boolean leftoversAlive() {
     if (!draining.isEmpty()) {

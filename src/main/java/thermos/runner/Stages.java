@@ -90,6 +90,12 @@ final class Stages {
         forced != null ? forced : "kept");
   }
 
+  /** An internal error: end as LOST, now, killing whatever runs. */
+  void abort() {
+    forced = TaskState.LOST;
+    preemptionDeadline = clock.nanoTime();
+  }
+
   /** On recovery: did the kill come before the task started CLEANING (so it caused it)? */
   private boolean cleaningCausedBy(long requestedAtMs) {
     TaskStatus cleaning = firstStatus(TaskState.CLEANING);

@@ -158,8 +158,34 @@ public final class TaskRunner implements Closeable {
 
   // ---- the loop ----
 
-  /** Runs until the task is terminal; returns its final state. */
+  /**
+   * Runs until the task is terminal; returns its final state. An unexpected error is not
+   * swallowed (difference 5): the task is torn down as LOST if the log can still be written —
+   * else its processes are killed — and the error is rethrown.
+   */
   public TaskState run() throws IOException, InterruptedException {
+    try {
+      return loop();
+    } catch (IOException | RuntimeException e) {
+      log.error("runner failed; tearing task {} down", config.taskId(), e);
+      abort(e);
+      throw e;
+    }
+  }
+
+  private void abort(Exception cause) {
+    try {
+      stages.abort();
+      queue.clear();
+      stages.advance();
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+      log.error("cannot record the teardown; killing the task's processes unrecorded");
+      runs.killUnrecorded();
+    }
+  }
+
+  private TaskState loop() throws IOException, InterruptedException {
     List<RunnerEvent> pending = new ArrayList<>();
     while (true) {
       long wake = step(pending);

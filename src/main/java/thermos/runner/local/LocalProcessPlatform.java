@@ -2,14 +2,11 @@ package thermos.runner.local;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import thermos.ckpt.TaskPath;
 import thermos.common.Clock;
 import thermos.config.LoggerConfig;
-import thermos.config.RotatePolicy;
 import thermos.monitor.DirectoryWatcher;
 import thermos.runner.LaunchException;
 import thermos.runner.LaunchRequest;
@@ -40,8 +36,6 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   private static final Logger log = LoggerFactory.getLogger(LocalProcessPlatform.class);
   /** Marks every process of a task, so daemons that leave their session are still found. */
   public static final String TASK_MARKER = "THERMOS_TASK_ID";
-  /** How far a coordinator's start may be from its checkpointed fork time (Thermos: 10 s). */
-  private static final double START_TOLERANCE_SECS = 10;
 
   /** A run being followed. */
   private static final class Followed {
@@ -62,10 +56,8 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   private final TaskPath paths;
   private final String taskId;
   private final Clock clock;
-  private final int uid;
-  private final double taskStart;
   private final ProcTable procs;
-  private final ProcessSignaller signaller;
+  private final RunScanner scanner;
   private final String setsid;
   private final Map<String, Followed> followed = new HashMap<>();
   private final Map<String, CoordinatorLog> coordinatorLogs = new HashMap<>();
@@ -82,9 +74,7 @@ public final class LocalProcessPlatform implements ProcessPlatform {
     this.taskId = taskId;
     this.clock = clock;
     this.procs = new ProcTable();
-    this.uid = ProcTable.currentUid();
-    this.taskStart = taskStart;
-    this.signaller = new ProcessSignaller();
+    this.scanner = new RunScanner(procs, ProcTable.currentUid(), taskId, taskStart);
     this.setsid = findSetsid();
   }
 
@@ -107,7 +97,7 @@ public final class LocalProcessPlatform implements ProcessPlatform {
     boolean piped;
     Process process;
     try {
-      piped = redirectOutput(pb, request.logDir(), logger);
+      piped = ProcessOutput.redirect(pb, request.logDir(), logger);
       process = pb.start();
     } catch (IOException e) {
       throw new LaunchException("cannot start " + request.process() + ": " + e.getMessage(), e);
@@ -115,61 +105,13 @@ public final class LocalProcessPlatform implements ProcessPlatform {
     RunRef ref = new RunRef(request.process(), request.run(), (int) process.pid(),
         clock.currentTimeSeconds(), null, null);
     if (piped) {
-      startPumps(process, request, logger);
+      ProcessOutput.startPumps(process, request, logger);
     }
     String key = key(request.process(), request.run());
     followed.put(key, new Followed(ref, events, false));
     process.onExit().thenRun(() -> coordinatorGone(key));
     readCoordinatorLog(request.process());
     return ref;
-  }
-
-  /** Sets the coordinator's stdout/stderr, which the user process inherits; true if piped. */
-  private static boolean redirectOutput(ProcessBuilder pb, Path logDir, LoggerConfig logger)
-      throws IOException {
-    switch (logger.destination()) {
-      case CONSOLE -> {
-        pb.redirectOutput(Redirect.INHERIT).redirectError(Redirect.INHERIT);
-        return false;
-      }
-      case NONE -> {
-        pb.redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD);
-        return false;
-      }
-      default -> {
-        Files.createDirectories(logDir);
-        if (logger.destination() == LoggerConfig.Destination.FILE
-            && logger.mode() == LoggerConfig.Mode.STANDARD) {
-          pb.redirectOutput(Redirect.appendTo(logDir.resolve("stdout").toFile()))
-              .redirectError(Redirect.appendTo(logDir.resolve("stderr").toFile()));
-          return false;
-        }
-        pb.redirectOutput(Redirect.PIPE).redirectError(Redirect.PIPE);
-        return true;
-      }
-    }
-  }
-
-  private static void startPumps(Process process, LaunchRequest request, LoggerConfig logger) {
-    boolean both = logger.destination() == LoggerConfig.Destination.BOTH;
-    String name = request.process() + "/" + request.run();
-    try {
-      new LogPump(process.getInputStream(), fileSink(request.logDir().resolve("stdout"), logger),
-          both ? System.out : null, name + "/stdout").start();
-      new LogPump(process.getErrorStream(), fileSink(request.logDir().resolve("stderr"), logger),
-          both ? System.err : null, name + "/stderr").start();
-    } catch (IOException e) {
-      log.warn("cannot open logs of {}: {}", name, e.toString());
-    }
-  }
-
-  private static LogPump.Sink fileSink(Path file, LoggerConfig logger) throws IOException {
-    if (logger.mode() == LoggerConfig.Mode.ROTATE) {
-      RotatePolicy p = logger.effectiveRotate();
-      return LogPump.Sink.of(new RotatingFile(file, p.logSize(), p.backups()));
-    }
-    return LogPump.Sink.of(new PrintStream(Files.newOutputStream(file,
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND)));
   }
 
   @Override
@@ -214,14 +156,10 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   private boolean coordinatorAlive(RunRef ref) {
     return procs.get(ref.coordinatorPid())
         .filter(ProcInfo::isAlive)
-        .filter(p -> isCoordinatorOf(p, ref))
+        .filter(p -> scanner.isCoordinatorOf(p, ref))
         .isPresent();
   }
 
-  private boolean isCoordinatorOf(ProcInfo p, RunRef ref) {
-    return p.session() == ref.coordinatorPid() && p.uid() == uid
-        && Math.abs(p.startTime() - ref.forkTime()) <= START_TOLERANCE_SECS;
-  }
 
   private void readCoordinatorLog(String process) {
     CoordinatorLog file = coordinatorLogs.computeIfAbsent(process,
@@ -303,101 +241,33 @@ public final class LocalProcessPlatform implements ProcessPlatform {
 
   @Override
   public int signalRun(RunRef ref, thermos.runner.Signal signal, boolean includeCoordinator) {
-    return signalRuns(List.of(ref), signal, includeCoordinator);
+    return scanner.signalRuns(List.of(ref), signal, includeCoordinator);
   }
 
   @Override
   public int signalRuns(Collection<RunRef> runs, thermos.runner.Signal signal,
       boolean includeCoordinator) {
-    if (runs.isEmpty()) {
-      return 0;
-    }
-    List<ProcInfo> table = procs.all();
-    int n = 0;
-    for (RunRef ref : runs) {
-      for (ProcInfo p : runMembers(ref, table)) {
-        if (p.pid() == ref.coordinatorPid() && !includeCoordinator) {
-          continue;
-        }
-        if (signaller.send(p, signal)) {
-          n++;
-        }
-      }
-    }
-    return n;
+    return scanner.signalRuns(runs, signal, includeCoordinator);
   }
 
   @Override
   public boolean runAlive(RunRef ref) {
-    return !runMembers(ref, procs.all()).isEmpty();
+    return !scanner.aliveRuns(List.of(ref)).isEmpty();
   }
 
   @Override
   public Set<RunRef> aliveRuns(Collection<RunRef> runs) {
-    Set<RunRef> alive = new HashSet<>();
-    if (runs.isEmpty()) {
-      return alive;
-    }
-    List<ProcInfo> table = procs.all();
-    for (RunRef ref : runs) {
-      if (!runMembers(ref, table).isEmpty()) {
-        alive.add(ref);
-      }
-    }
-    return alive;
-  }
-
-  /**
-   * The live processes of a run's session that are provably ours: same uid, and either the
-   * coordinator itself (pid + start time) or a member started after it. If the coordinator's pid
-   * now belongs to someone else, nothing in that session is ours.
-   */
-  private List<ProcInfo> runMembers(RunRef ref, List<ProcInfo> table) {
-    List<ProcInfo> members = new ArrayList<>();
-    for (ProcInfo p : table) {
-      if (p.pid() == ref.coordinatorPid() && p.isAlive() && !isCoordinatorOf(p, ref)) {
-        return List.of(); // pid reused by an unrelated process
-      }
-    }
-    for (ProcInfo p : table) {
-      if (p.session() == ref.coordinatorPid() && p.uid() == uid && p.isAlive()
-          && p.startTime() >= ref.forkTime() - 1) {
-        members.add(p);
-      }
-    }
-    return members;
+    return scanner.aliveRuns(runs);
   }
 
   @Override
   public int signalOrphans(Collection<RunRef> live, thermos.runner.Signal signal) {
-    int n = 0;
-    for (ProcInfo p : orphans(live)) {
-      if (signaller.send(p, signal)) {
-        n++;
-      }
-    }
-    return n;
+    return scanner.signalOrphans(live, signal);
   }
 
   @Override
   public boolean orphansAlive(Collection<RunRef> live) {
-    return !orphans(live).isEmpty();
-  }
-
-  /** Processes carrying this task's marker outside every live run's session. */
-  private List<ProcInfo> orphans(Collection<RunRef> live) {
-    long self = ProcessHandle.current().pid();
-    List<ProcInfo> found = new ArrayList<>();
-    for (ProcInfo p : procs.all()) {
-      if (p.pid() == self || !p.isAlive() || p.uid() != uid || p.startTime() < taskStart - 1) {
-        continue;
-      }
-      boolean inLiveRun = live.stream().anyMatch(r -> r.coordinatorPid() == p.session());
-      if (!inLiveRun && procs.hasEnvironment(p.pid(), TASK_MARKER, taskId)) {
-        found.add(p);
-      }
-    }
-    return found;
+    return scanner.orphansAlive(live);
   }
 
   @Override
