@@ -61,6 +61,7 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   private final String setsid;
   private final Map<String, Followed> followed = new HashMap<>();
   private final Map<String, CoordinatorLog> coordinatorLogs = new HashMap<>();
+  private final java.util.List<Thread> pumps = new java.util.ArrayList<>();
   private Closeable watch;
   private ScheduledExecutorService poller;
   private ScheduledFuture<?> polling;
@@ -105,7 +106,7 @@ public final class LocalProcessPlatform implements ProcessPlatform {
     RunRef ref = new RunRef(request.process(), request.run(), (int) process.pid(),
         clock.currentTimeSeconds(), null, null);
     if (piped) {
-      ProcessOutput.startPumps(process, request, logger);
+      pumps.addAll(ProcessOutput.startPumps(process, request, logger));
     }
     String key = key(request.process(), request.run());
     followed.put(key, new Followed(ref, events, false));
@@ -270,8 +271,20 @@ public final class LocalProcessPlatform implements ProcessPlatform {
     return scanner.orphansAlive(live);
   }
 
+  /** Output of piped runs still in the pipes is written out before the runner exits. */
+  private static final long PUMP_DRAIN_NANOS = 2_000_000_000L;
+
   @Override
   public synchronized void close() {
+    long deadline = System.nanoTime() + PUMP_DRAIN_NANOS;
+    for (Thread pump : pumps) {
+      try {
+        pump.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     if (polling != null) {
       polling.cancel(false);
     }

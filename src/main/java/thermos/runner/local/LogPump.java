@@ -68,10 +68,12 @@ final class LogPump implements Runnable {
     this.name = name;
   }
 
-  void start() {
+  /** Starts pumping on a daemon thread and returns it (join it to wait for the drain). */
+  Thread start() {
     Thread t = new Thread(this, "log-pump-" + name);
     t.setDaemon(true);
     t.start();
+    return t;
   }
 
   @Override

@@ -49,16 +49,20 @@ final class ProcessOutput {
     }
   }
 
-  static void startPumps(Process process, LaunchRequest request, LoggerConfig logger) {
+  /** Starts the stdout and stderr pumps of a piped run; returns their threads. */
+  static java.util.List<Thread> startPumps(Process process, LaunchRequest request,
+      LoggerConfig logger) {
     boolean both = logger.destination() == LoggerConfig.Destination.BOTH;
     String name = request.process() + "/" + request.run();
     try {
-      new LogPump(process.getInputStream(), fileSink(request.logDir().resolve("stdout"), logger),
-          both ? System.out : null, name + "/stdout").start();
-      new LogPump(process.getErrorStream(), fileSink(request.logDir().resolve("stderr"), logger),
-          both ? System.err : null, name + "/stderr").start();
+      return java.util.List.of(
+          new LogPump(process.getInputStream(), fileSink(request.logDir().resolve("stdout"),
+              logger), both ? System.out : null, name + "/stdout").start(),
+          new LogPump(process.getErrorStream(), fileSink(request.logDir().resolve("stderr"),
+              logger), both ? System.err : null, name + "/stderr").start());
     } catch (IOException e) {
       log.warn("cannot open logs of {}: {}", name, e.toString());
+      return java.util.List.of();
     }
   }
 
