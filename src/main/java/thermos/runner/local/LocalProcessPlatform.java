@@ -106,6 +106,7 @@ public final class LocalProcessPlatform implements ProcessPlatform {
     RunRef ref = new RunRef(request.process(), request.run(), (int) process.pid(),
         clock.currentTimeSeconds(), null, null);
     if (piped) {
+      pumps.removeIf(t -> !t.isAlive());
       pumps.addAll(ProcessOutput.startPumps(process, request, logger));
     }
     String key = key(request.process(), request.run());

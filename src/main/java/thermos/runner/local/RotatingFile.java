@@ -9,8 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A log file that rotates (SEMANTICS.md §1b.13): opened with truncation; after a write that
- * brings it to {@code logSize} bytes or more, {@code base.N-1} becomes {@code base.N} … and
+ * A log file that rotates (SEMANTICS.md §1b.13): opened with truncation; when it reaches
+ * {@code logSize} bytes, {@code base.N-1} becomes {@code base.N} … and
  * {@code base} becomes {@code base.1}, the oldest is dropped, and a fresh base is opened.
  */
 final class RotatingFile implements AutoCloseable {
@@ -27,11 +27,20 @@ final class RotatingFile implements AutoCloseable {
     open();
   }
 
+  /**
+   * Writes {@code len} bytes, rotating whenever the file reaches {@code logSize}: a chunk that
+   * crosses the limit is split, so no file ever exceeds it, however the pipe delivered the bytes.
+   */
   void write(byte[] data, int off, int len) throws IOException {
-    out.write(data, off, len);
-    size += len;
-    if (size >= logSize) {
-      rotate();
+    while (len > 0) {
+      int n = (int) Math.min(len, logSize - size);
+      out.write(data, off, n);
+      size += n;
+      off += n;
+      len -= n;
+      if (size >= logSize) {
+        rotate();
+      }
     }
   }
 
