@@ -40,6 +40,7 @@ final class TaskFixture implements AutoCloseable {
   }
 
   Path writeTask(String json) throws IOException {
+    Files.createDirectories(dir);
     Path file = dir.resolve(taskId + ".json");
     Files.writeString(file, json, StandardCharsets.UTF_8);
     return file;

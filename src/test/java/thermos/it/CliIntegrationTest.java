@@ -1,0 +1,133 @@
+package thermos.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import thermos.ckpt.LogReplay;
+import thermos.cli.ThermosCli;
+import thermos.proto.ProcessState;
+import thermos.proto.RunnerState;
+import thermos.proto.TaskState;
+
+/** run, simplerun, kill and tail as a user types them. */
+@Tag("integration")
+class CliIntegrationTest {
+  @TempDir Path dir;
+
+  private record Result(int code, String out, String err) {}
+
+  private Result cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = ThermosCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private Path root() {
+    return dir.resolve("root");
+  }
+
+  private Path task(String name, String json) throws Exception {
+    Path f = dir.resolve(name + ".json");
+    Files.writeString(f, json);
+    return f;
+  }
+
+  private RunnerState replay(String id) throws Exception {
+    return LogReplay.replay(root().resolve("checkpoints").resolve(id).resolve("runner"), false)
+        .state().toProto();
+  }
+
+  @Test
+  void runPrintsTransitionsAndExitsZeroOnSuccess() throws Exception {
+    Path t = task("ok", """
+        {"name": "ok", "processes": [{"name": "say", "cmdline": "echo hi"}]}""");
+    Result r = cli("run", "--root", root().toString(), "--task-id", "ok1", t.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("say RUNNING"), r.out());
+    assertTrue(r.out().contains("task ok1 SUCCESS"), r.out());
+    assertTrue(r.out().contains("Task ok1 finished: SUCCESS"), r.out());
+    assertEquals("hi\n", Files.readString(root().resolve("sandbox/ok1/.logs/say/0/stdout")));
+  }
+
+  @Test
+  void runExitsOneOnFailureAnd102OnAnInvalidTask() throws Exception {
+    Path bad = task("bad", """
+        {"name": "bad", "processes": [{"name": "x", "cmdline": "exit 3"}]}""");
+    assertEquals(1, cli("run", "--root", root().toString(), "--task-id", "bad1",
+        bad.toString()).code());
+    Path invalid = task("invalid", """
+        {"name": "i", "processes": [{"name": "x"}]}""");
+    Result r = cli("run", "--root", root().toString(), "--task-id", "inv", invalid.toString());
+    assertEquals(102, r.code());
+    assertFalse(Files.exists(root().resolve("checkpoints/inv")), "nothing half-written");
+  }
+
+  @Test
+  void simplerunRunsOneCommand() throws Exception {
+    Result r = cli("simplerun", "--root", root().toString(), "--task-id", "s1", "--",
+        "echo", "simple", "run");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("Running command: 'echo simple run'"), r.out());
+    assertEquals(TaskState.SUCCESS, replay("s1").getStatuses(
+        replay("s1").getStatusesCount() - 1).getState());
+  }
+
+  @Test
+  void killStopsALiveRunnerAndTakesOverADeadOne() throws Exception {
+    for (boolean runnerDies : new boolean[] {false, true}) {
+      String id = runnerDies ? "orphaned" : "live";
+      try (TaskFixture f = new TaskFixture(dir.resolve(id), id)) {
+        Path t = f.writeTask("""
+            {"name": "k", "processes": [{"name": "long", "cmdline": "sleep 1000"}]}""");
+        Process runner = f.startRunner(t);
+        f.await("long running", s -> s.getProcessesMap().containsKey("long")
+            && s.getProcessesMap().get("long").getRuns(0).getState() == ProcessState.RUNNING);
+        if (runnerDies) {
+          runner.destroyForcibly();
+          runner.waitFor();
+        }
+        Result r = cli("kill", "--root", f.root.toString(), "--preemption-wait", "1", id);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("KILLED"), r.out());
+        assertEquals(runnerDies, r.out().contains("taken over"), r.out());
+        f.assertNoProcessLeft();
+        RunnerState s = f.monitor.getState();
+        assertEquals(TaskState.KILLED, s.getStatuses(s.getStatusesCount() - 1).getState());
+        assertTrue(Files.exists(f.paths.finishedTaskFile(id)));
+        Result again = cli("kill", "--root", f.root.toString(), id);
+        assertEquals(0, again.code(), "a second kill is harmless");
+      }
+    }
+  }
+
+  @Test
+  void killOfAnUnknownTaskIsNotFound() {
+    Result r = cli("kill", "--root", root().toString(), "nope");
+    assertEquals(3, r.code());
+    assertTrue(r.err().contains("nope"), r.err());
+  }
+
+  @Test
+  void tailShowsTheLatestRunsLog() throws Exception {
+    Path t = task("tail", """
+        {"name": "tail", "processes": [
+          {"name": "a", "cmdline": "seq 1 20"}, {"name": "b", "cmdline": "echo b >&2"}]}""");
+    assertEquals(0, cli("run", "--root", root().toString(), "--task-id", "t1",
+        t.toString()).code());
+    Result r = cli("tail", "--root", root().toString(), "t1", "a");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Tail of terminal log"), r.out());
+    Result both = cli("tail", "--root", root().toString(), "t1");
+    assertEquals(2, both.code(), "several processes and none named");
+    assertEquals(3, cli("tail", "--root", root().toString(), "missing").code());
+  }
+}
