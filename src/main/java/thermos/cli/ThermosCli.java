@@ -14,7 +14,7 @@ import thermos.ckpt.CorruptCheckpointException;
 /** {@code java -jar thermos.jar COMMAND ...}: the command-line entry point (DESIGN.md §6). */
 @Command(name = "thermos", mixinStandardHelpOptions = true, version = "thermos-jvm 0.1.0",
     description = "Run, inspect and stop Thermos tasks.",
-    subcommands = {ReadCommand.class, StatusCommand.class})
+    subcommands = {ReadCommand.class, StatusCommand.class, ImportCommand.class})
 public final class ThermosCli {
   private static final Logger log = LoggerFactory.getLogger(ThermosCli.class);
 
