@@ -33,7 +33,8 @@ final class ReadCommand implements Callable<Integer> {
   boolean simple;
 
   @Parameters(paramLabel = "TASK_ID_OR_CHECKPOINT_FILE",
-      description = "A task id under the root, or the path of a checkpoint log.")
+      description = "A task id under the root, or the path of a checkpoint log: ours, a "
+          + "Thermos runner log, or a Thermos coordinator.PROCESS log (read in coordinator mode).")
   String target;
 
   @Override

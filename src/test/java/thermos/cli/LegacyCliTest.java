@@ -163,4 +163,29 @@ class LegacyCliTest {
     assertEquals(ExitCodes.USAGE,
         cli("import", "--from", root(), "--to", to.toString(), ".hidden").code());
   }
+
+  @Test
+  void damagedLegacyLogsGiveTheOffsetNotACrash() throws IOException {
+    byte[] bytes = Files.readAllBytes(Fixtures.runner("failure_limit"));
+    Path src = to.resolve("src");
+    TaskPath paths = new TaskPath(src);
+    Files.createDirectories(paths.checkpointDir("failure_limit"));
+    Path log = paths.runnerCheckpoint("failure_limit");
+
+    Files.write(log, java.util.Arrays.copyOf(bytes, 400)); // cut inside the record at 389
+    Run torn = cli("read", "--root", src.toString(), "failure_limit");
+    assertEquals(0, torn.code(), torn.err());
+    assertTrue(torn.err().contains("torn tail of 11 byte(s) at byte offset 389"), torn.err());
+
+    bytes[442] = 0x7f; // the length field of the record at 442
+    Files.write(log, bytes);
+    Run corrupt = cli("read", "--root", src.toString(), "failure_limit");
+    assertEquals(ExitCodes.CORRUPT, corrupt.code());
+    assertTrue(corrupt.err().contains("at byte offset 442: record length"), corrupt.err());
+    assertTrue(corrupt.out().contains("b   runs: 1"), "the valid prefix is shown");
+    Run imported = cli("import", "--from", src.toString(), "--to", to.resolve("dst").toString());
+    assertEquals(ExitCodes.CORRUPT, imported.code());
+    assertTrue(imported.err().contains("at byte offset 442"), imported.err());
+    assertFalse(Files.exists(new TaskPath(to.resolve("dst")).checkpointDir("failure_limit")));
+  }
 }
