@@ -53,6 +53,9 @@ final class ThriftRecordDecoder {
     transport.reset(buf, off, len);
     start = off;
     try {
+      // libthrift checks string and container sizes against the bytes left in the message
+      // before allocating; make that the record, not its 100 MB default.
+      transport.updateKnownMessageSize(len);
       return readRunnerCkpt();
     } catch (TTransportException e) {
       // libthrift's wording ("remote side has closed") is for sockets; here it means this.

@@ -215,25 +215,42 @@ class LegacyCheckpointReaderTest {
     assertTrue(e.getMessage().contains("start with a whole record"), e.getMessage());
   }
 
-  @Test
-  void aHugeClaimedLengthNeverAllocatesPastTheFile() throws IOException {
-    byte[] claim = ByteBuffer.allocate(10).putInt(60 << 20).put((byte) 12).array();
-    Path f = write(ThriftEncoder.log(List.of(ACTIVE)), claim);
-    long before = usedHeap();
-    for (int i = 0; i < 50; i++) {
-      try (LegacyCheckpointReader r = LegacyCheckpointReader.open(f, 0)) {
-        assertEquals(1, readAll(r).size());
-        assertNotNull(r.tornTail());
-      }
-    }
-    // 50 reads that each allocated the claimed 60 MiB would have churned through 3 GiB; the
-    // check is loose (GC may run) but catches a buffer sized by the length field.
-    assertTrue(usedHeap() - before < 512L << 20);
+  /** Bytes allocated by this thread while {@code body} runs (HotSpot's per-thread counter). */
+  private static long allocatedBy(IoBody body) throws IOException {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(id);
+    body.run();
+    return threads.getThreadAllocatedBytes(id) - before;
   }
 
-  private static long usedHeap() {
-    Runtime rt = Runtime.getRuntime();
-    return rt.totalMemory() - rt.freeMemory();
+  interface IoBody {
+    void run() throws IOException;
+  }
+
+  @Test
+  void aHugeClaimedRecordLengthNeverAllocatesPastTheFile() throws IOException {
+    byte[] claim = ByteBuffer.allocate(10).putInt(60 << 20).put((byte) 12).array();
+    byte[] first = ThriftEncoder.log(List.of(ACTIVE));
+    Path f = write(first, claim);
+    long allocated = allocatedBy(() -> {
+      try (LegacyCheckpointReader r = LegacyCheckpointReader.open(f, 0)) {
+        assertEquals(1, readAll(r).size());
+        assertEquals(new TornTail(first.length, 10), r.tornTail());
+      }
+    });
+    assertTrue(allocated < 4 << 20, "allocated " + allocated + " bytes");
+  }
+
+  @Test
+  void aHugeClaimedStringLengthNeverAllocatesPastTheRecord() throws IOException {
+    // An unknown string field in a header claiming 60 MiB, in a record of a few bytes.
+    byte[] s = ByteBuffer.allocate(3 + 3 + 4 + 2).put((byte) 12).putShort((short) 1)
+        .put((byte) 11).putShort((short) 99).putInt(60 << 20).array();
+    Path f = write(ThriftEncoder.frame(s));
+    long allocated = allocatedBy(() -> assertEquals(0, corruptAt(f).offset()));
+    assertTrue(allocated < 4 << 20, "allocated " + allocated + " bytes");
   }
 
   @Test
