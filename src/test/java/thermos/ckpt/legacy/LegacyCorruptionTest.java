@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
 import java.io.IOException;
+import java.nio.file.FileSystem;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import thermos.ckpt.CheckpointDispatcher;
 import thermos.ckpt.CheckpointProblem;
 import thermos.ckpt.CheckpointRecord;
@@ -25,7 +28,14 @@ import thermos.proto.RunnerState;
 
 /** Damaged legacy logs: the valid prefix is replayed and the damage is reported, never thrown. */
 class LegacyCorruptionTest {
-  @TempDir Path dir;
+  // In memory: thousands of damaged variants are written, and disk I/O would dominate.
+  private final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
+  private final Path dir = fs.getPath("/work");
+
+  @AfterEach
+  void closeFileSystem() throws IOException {
+    fs.close();
+  }
 
   /** The records of a fixture log, read whole. */
   private static List<CheckpointRecord> records(Path log) throws IOException {
@@ -45,7 +55,7 @@ class LegacyCorruptionTest {
   }
 
   private Path file(byte[] bytes) throws IOException {
-    Path f = dir.resolve("runner");
+    Path f = Files.createDirectories(dir).resolve("runner");
     Files.write(f, bytes);
     return f;
   }
