@@ -1,14 +1,32 @@
 package thermos.ckpt;
 
 import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import thermos.ckpt.legacy.LegacyCheckpointReader;
+import thermos.ckpt.legacy.LegacyFormat;
 
 /** Opens a checkpoint log for reading, whatever its format. */
 public final class CheckpointFiles {
   private CheckpointFiles() {}
 
-  /** A record source over {@code log} from byte {@code offset}. */
+  /**
+   * A record source over {@code log} from byte {@code offset}: a legacy Thermos log if its first
+   * record says so ({@link LegacyFormat#isLegacy}), else ours (an empty log included). The format
+   * is judged from the start of the file whatever the offset, on the channel the reader then uses.
+   */
   public static RecordSource open(Path log, long offset) throws IOException {
-    return CheckpointReader.open(log, offset);
+    SeekableByteChannel channel = Files.newByteChannel(log, StandardOpenOption.READ);
+    try {
+      if (LegacyFormat.isLegacy(channel)) {
+        return LegacyCheckpointReader.over(channel, log, offset, true);
+      }
+      return CheckpointReader.adopt(channel, log, offset);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
   }
 }

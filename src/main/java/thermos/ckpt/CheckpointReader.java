@@ -66,6 +66,12 @@ public final class CheckpointReader implements RecordSource {
     return new CheckpointReader(channel, file, offset, false);
   }
 
+  /** Reads through {@code channel}, which closing the reader closes (format detection opened it). */
+  static CheckpointReader adopt(SeekableByteChannel channel, Path file, long offset)
+      throws IOException {
+    return new CheckpointReader(channel, file, offset, true);
+  }
+
   /**
    * The next whole record, or null at the end of the data (check {@link #tornTail()}).
    *

@@ -16,6 +16,8 @@ public final class ExitCodes {
   public static final int CORRUPT = 4;
   /** A file could not be read or written (permissions, I/O errors). */
   public static final int IO_ERROR = 5;
+  /** The destination already holds something different (`import`): nothing was overwritten. */
+  public static final int CONFLICT = 6;
   /** The task's JSON is invalid (also the runner's INVALID_TASK). */
   public static final int INVALID_TASK = 102;
 

@@ -16,6 +16,7 @@ import thermos.ckpt.CheckpointRecord;
 import thermos.ckpt.CorruptCheckpointException;
 import thermos.ckpt.LogReplay;
 import thermos.ckpt.RecordSource;
+import thermos.ckpt.legacy.CoordinatorLogSource;
 
 /** {@code read}: replay a checkpoint and print header, task states and process runs. */
 @Command(name = "read", mixinStandardHelpOptions = true,
@@ -32,7 +33,8 @@ final class ReadCommand implements Callable<Integer> {
   boolean simple;
 
   @Parameters(paramLabel = "TASK_ID_OR_CHECKPOINT_FILE",
-      description = "A task id under the root, or the path of a checkpoint log.")
+      description = "A task id under the root, or the path of a checkpoint log: ours, a "
+          + "Thermos runner log, or a Thermos coordinator.PROCESS log (read in coordinator mode).")
   String target;
 
   @Override
@@ -42,13 +44,16 @@ final class ReadCommand implements Callable<Integer> {
     if (simple) {
       return printRecords(log, out);
     }
-    LogReplay.Result result = LogReplay.replay(log, false);
+    CoordinatorLogSource.Replay replay = CoordinatorLogSource.replay(log);
+    LogReplay.Result result = replay.result();
     if (result.records() == 0 && result.clean()) {
       throw new CliException(ExitCodes.CORRUPT, "checkpoint " + log + " holds no records"
           + (result.tornTail() == null ? " (empty file)" : " (only a " + result.tornTail() + ")"));
     }
     if (json) {
       out.println(JsonOutput.print(result.state().toProto()));
+    } else if (replay.coordinatorMode()) {
+      new StatePrinter(out).printCoordinatorLog(log, result, replay.supplied());
     } else {
       new StatePrinter(out).print(log, result);
     }

@@ -24,11 +24,33 @@ final class StatePrinter {
     RunnerState state = result.state().toProto();
     out.printf("Checkpoint %s (format: %s, %d records)%n", log, result.format(), result.records());
     printHeader(state);
+    printStatuses(state);
+    printProcesses(state);
+  }
+
+  /**
+   * A Thermos coordinator log ({@code coordinator.<process>}): process records only, replayed
+   * with {@code supplied} WAITING records that only the runner checkpoint holds.
+   */
+  void printCoordinatorLog(Path log, LogReplay.Result result, long supplied) {
+    RunnerState state = result.state().toProto();
+    out.printf("Coordinator log %s (format: %s, %d records)%n", log, result.format(),
+        result.records());
+    out.printf("  A coordinator log holds each run's FORKED, RUNNING and terminal records only:%n"
+        + "  the %d WAITING record(s) that open the runs are in the runner checkpoint and are "
+        + "assumed here.%n", supplied);
+    printProcesses(state);
+  }
+
+  private void printStatuses(RunnerState state) {
     out.println("Recovered Task States:");
     for (TaskStatus s : state.getStatusesList()) {
       out.printf("  %s [pid: %s] => %s%n", s.hasTimestampMs() ? HumanTime.ofMillis(s.getTimestampMs()) : "-",
           s.hasRunnerPid() ? s.getRunnerPid() : "-", s.getState());
     }
+  }
+
+  private void printProcesses(RunnerState state) {
     out.println("Recovered Processes:");
     for (Map.Entry<String, ProcessHistory> e : new TreeMap<>(state.getProcessesMap()).entrySet()) {
       List<ProcessStatus> runs = e.getValue().getRunsList();

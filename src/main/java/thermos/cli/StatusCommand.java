@@ -79,8 +79,10 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("    ! %s%n", t.getProblem());
       }
       if (verbosity.verbose()) {
-        out.printf("    user: %s  ports: %s  sandbox: %s%n", t.hasUser() ? t.getUser() : "-",
-            StatePrinter.ports(t.getPortsMap()), t.hasSandbox() ? t.getSandbox() : "-");
+        out.printf("    user: %s  ports: %s  sandbox: %s  format: %s%n",
+            t.hasUser() ? t.getUser() : "-", StatePrinter.ports(t.getPortsMap()),
+            t.hasSandbox() ? t.getSandbox() : "-",
+            t.hasCheckpointFormat() ? t.getCheckpointFormat() : "-");
         for (Map.Entry<String, ProcessSummary> e : new TreeMap<>(t.getProcessesMap()).entrySet()) {
           ProcessSummary p = e.getValue();
           out.printf("    - %s runs: %d last: pid=%s, rc=%s, finish:%s, state:%s%n", e.getKey(),

@@ -14,8 +14,9 @@ import thermos.ckpt.CorruptCheckpointException;
 /** {@code java -jar thermos.jar COMMAND ...}: the command-line entry point (DESIGN.md §6). */
 @Command(name = "thermos", mixinStandardHelpOptions = true, version = "thermos-jvm 0.1.0",
     description = "Run, inspect and stop Thermos tasks.",
-    subcommands = {RunCommand.class, SimpleRunCommand.class, RunnerCommand.class, KillCommand.class, TailCommand.class,
-        StatusCommand.class, ReadCommand.class, InspectCommand.class})
+    subcommands = {RunCommand.class, SimpleRunCommand.class, RunnerCommand.class,
+        KillCommand.class, StatusCommand.class, ReadCommand.class, TailCommand.class,
+        InspectCommand.class, ImportCommand.class})
 public final class ThermosCli {
   private static final Logger log = LoggerFactory.getLogger(ThermosCli.class);
 
