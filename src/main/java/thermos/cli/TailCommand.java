@@ -1,7 +1,7 @@
 package thermos.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -68,12 +68,11 @@ final class TailCommand implements Callable<Integer> {
       boolean active = isActive(state, latest);
       out.println("Tail of " + (active ? "active" : "terminal") + " log " + file);
       out.flush();
-      PrintStream raw = System.out;
-      long offset = printTail(file, raw);
+      long offset = printTail(file, out);
       while (follow && active) {
         monitor.awaitChange(Duration.ofMillis(200));
         active = isActive(monitor.getState(), latest);
-        offset = copyFrom(file, offset, raw);
+        offset = copyFrom(file, offset, out);
       }
       return ExitCodes.OK;
     }
@@ -126,7 +125,7 @@ final class TailCommand implements Callable<Integer> {
   }
 
   /** Prints the last lines of {@code file}; returns its length (where following resumes). */
-  private static long printTail(Path file, PrintStream out) throws IOException {
+  private static long printTail(Path file, PrintWriter out) throws IOException {
     if (!Files.exists(file)) {
       return 0;
     }
@@ -141,12 +140,12 @@ final class TailCommand implements Callable<Integer> {
       }
       start = i;
     }
-    out.write(data, start, data.length - start);
+    out.print(new String(data, start, data.length - start, StandardCharsets.UTF_8));
     out.flush();
     return size;
   }
 
-  private static long copyFrom(Path file, long offset, PrintStream out) throws IOException {
+  private static long copyFrom(Path file, long offset, PrintWriter out) throws IOException {
     if (!Files.exists(file)) {
       return offset;
     }
@@ -155,8 +154,7 @@ final class TailCommand implements Callable<Integer> {
       offset = 0; // rotated or truncated: start over
     }
     if (size > offset) {
-      byte[] data = read(file, offset, size);
-      out.write(data, 0, data.length);
+      out.print(new String(read(file, offset, size), StandardCharsets.UTF_8));
       out.flush();
     }
     return size;

@@ -90,6 +90,14 @@ class LegacyCliTest {
   }
 
   @Test
+  void tailFindsLegacyLogsUnderTheRootsLogsDirectory() {
+    Run r = cli("tail", "--root", root(), "failure", "p3");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("logs/failure/p3/2/stdout"), r.out());
+    assertTrue(r.out().contains("current count 3"), r.out());
+  }
+
+  @Test
   void coordinatorFilesAreReadable() {
     String p3 = Fixtures.coordinator("failure", "p3").toString();
     Run simple = cli("read", "--simple", p3);
