@@ -97,7 +97,7 @@ public final class CheckpointWriter implements Closeable {
   public static CheckpointWriter open(Path file, Options options,
       Consumer<CheckpointRecord> existing) throws IOException {
     Path lockFile = lockFileOf(file);
-    Path key = lockFile.toAbsolutePath().normalize();
+    Path key = registryKey(lockFile);
     if (!HELD.add(key)) {
       throw new CheckpointLockedException(file, "another writer in this process");
     }
@@ -132,6 +132,17 @@ public final class CheckpointWriter implements Closeable {
       HELD.remove(key);
       throw e;
     }
+  }
+
+  /**
+   * The lock file's identity in {@link #HELD}: its directory's real path, so that one log reached
+   * through a symlink or a relative path is still one key. (Two keys for one file would let the
+   * second writer reach {@code tryLock}, and closing its channel after the refusal would drop the
+   * first writer's POSIX lock.)
+   */
+  private static Path registryKey(Path lockFile) throws IOException {
+    Path absolute = lockFile.toAbsolutePath();
+    return absolute.getParent().toRealPath().resolve(absolute.getFileName());
   }
 
   /** The sidecar lock file of a log: {@code <log>.lock}. */
