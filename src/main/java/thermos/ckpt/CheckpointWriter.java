@@ -180,7 +180,7 @@ public final class CheckpointWriter implements Closeable {
     writeFully(frame, offset);
     size += total;
     if (batch == null) {
-      options.syncer().sync(channel);
+      sync();
     }
     return offset;
   }
@@ -190,7 +190,7 @@ public final class CheckpointWriter implements Closeable {
     ensureWritable();
     if (batch != null) {
       writeBatch();
-      options.syncer().sync(channel);
+      sync();
     }
   }
 
@@ -217,7 +217,7 @@ public final class CheckpointWriter implements Closeable {
     try {
       if (batch != null && !broken) {
         writeBatch();
-        options.syncer().sync(channel);
+        sync();
       }
     } finally {
       closeQuietly(channel);
@@ -253,8 +253,28 @@ public final class CheckpointWriter implements Closeable {
     }
     batch.flip();
     long start = size - batch.remaining();
-    writeFully(batch, start);
+    try {
+      writeFully(batch, start);
+    } catch (IOException e) {
+      // Appends already returned for these records: they are lost, and the writer with them.
+      broken = true;
+      throw e;
+    }
     batch.clear();
+  }
+
+  /**
+   * Syncs through the policy hook. A failed fsync leaves the written bytes' durability unknown
+   * (the kernel may have dropped them and marked the pages clean), so the writer takes no more
+   * appends after one.
+   */
+  private void sync() throws IOException {
+    try {
+      options.syncer().sync(channel);
+    } catch (IOException | RuntimeException e) {
+      broken = true;
+      throw e;
+    }
   }
 
   /** Writes all of {@code data} at {@code at}; on failure, cuts the log back to {@code at}. */

@@ -210,4 +210,39 @@ class CheckpointWriterTest {
     }
     assertArrayEquals(Ckpts.frames(RECORDS), Files.readAllBytes(log));
   }
+
+  @Test
+  void aFailedSyncBreaksTheWriter() throws IOException {
+    Path log = tmp.resolve("runner");
+    int[] calls = {0};
+    Syncer failingSecond = ch -> {
+      if (++calls[0] == 2) {
+        throw new IOException("EIO from fdatasync");
+      }
+    };
+    CheckpointWriter w = CheckpointWriter.open(log,
+        CheckpointWriter.Options.defaults().withSyncer(failingSecond), r -> { });
+    w.append(RECORDS.get(0));
+    assertEquals("EIO from fdatasync",
+        assertThrows(IOException.class, () -> w.append(RECORDS.get(1))).getMessage());
+    IOException refused = assertThrows(IOException.class, () -> w.append(RECORDS.get(2)));
+    assertTrue(refused.getMessage().contains("failed an earlier append"), refused.getMessage());
+    assertThrows(IOException.class, w::flush);
+    w.close();
+    assertEquals(2, LogReplay.replay(log, false).records(), "nothing after the failure");
+  }
+
+  @Test
+  void aFailedBatchSyncBreaksTheWriterToo() throws IOException {
+    Path log = tmp.resolve("runner");
+    Syncer failing = ch -> {
+      throw new IOException("EIO from fdatasync");
+    };
+    CheckpointWriter w = CheckpointWriter.open(log, CheckpointWriter.Options.defaults()
+        .withSyncPolicy(SyncPolicy.BATCHED).withSyncer(failing), r -> { });
+    w.append(RECORDS.get(0));
+    assertThrows(IOException.class, w::flush);
+    assertThrows(IOException.class, () -> w.append(RECORDS.get(1)));
+    w.close(); // does not try to write or sync again
+  }
 }
