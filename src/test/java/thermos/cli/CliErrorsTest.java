@@ -93,6 +93,19 @@ class CliErrorsTest {
   }
 
   @Test
+  void aLogWithOnlyAPartialFirstRecordIsAnErrorInEveryMode() throws IOException {
+    byte[] first = Ckpts.frame(Scenarios.named("success").records().get(0));
+    Path log = Files.write(tmp.resolve("runner"), java.util.Arrays.copyOf(first, 9));
+    for (String mode : new String[] {"--json", "--simple", "-v"}) {
+      Cli.Result r = Cli.run("read", mode, log.toString());
+      assertEquals(ExitCodes.CORRUPT, r.code(), r::toString);
+      String line = errorLine(r, "read");
+      assertTrue(line.contains("holds no records (only a torn tail of 9 byte(s) at byte offset 0)"),
+          line);
+    }
+  }
+
+  @Test
   void aNonCheckpointFileIsCorrupt() throws IOException {
     Path log = Files.writeString(tmp.resolve("task.json"), "{\"name\": \"hello\", \"x\": 1}\n");
     Cli.Result r = Cli.run("read", log.toString());
