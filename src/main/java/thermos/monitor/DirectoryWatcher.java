@@ -49,15 +49,35 @@ final class DirectoryWatcher {
     }
   }
 
+  /** A watch of one directory; it stops working if the directory is deleted. */
+  interface Registration extends Closeable {
+    /** False once the directory watched is gone (deleted, or replaced by another). */
+    boolean valid();
+
+    @Override
+    void close();
+  }
+
   /**
    * Calls {@code listener} (on the watcher thread) after any entry of {@code dir} is created,
-   * modified or deleted, until the returned registration is closed.
+   * modified or deleted, and once more when the watch becomes invalid, until the returned
+   * registration is closed.
    */
-  synchronized Closeable watch(Path dir, Runnable listener) throws IOException {
+  synchronized Registration watch(Path dir, Runnable listener) throws IOException {
     WatchKey key = dir.register(service, StandardWatchEventKinds.ENTRY_CREATE,
         StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
     listeners.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(listener);
-    return () -> unwatch(key, listener);
+    return new Registration() {
+      @Override
+      public boolean valid() {
+        return key.isValid();
+      }
+
+      @Override
+      public void close() {
+        unwatch(key, listener);
+      }
+    };
   }
 
   private synchronized void unwatch(WatchKey key, Runnable listener) {
@@ -91,7 +111,12 @@ final class DirectoryWatcher {
           }
         }
       }
-      key.reset();
+      if (!key.reset()) {
+        // The directory is gone; its listeners were told and will watch something else.
+        synchronized (this) {
+          listeners.remove(key);
+        }
+      }
     }
   }
 

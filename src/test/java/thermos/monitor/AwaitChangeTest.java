@@ -98,15 +98,23 @@ class AwaitChangeTest {
 
   @Test
   void aLogThatDoesNotExistYetIsNoticedWhenTheRunnerCreatesIt() throws Exception {
-    Files.createDirectories(root);
-    try (TaskMonitor monitor = eventOnlyMonitor()) {
-      Future<Boolean> woke = waitInBackground(monitor);
-      Path dir = fx.createLogDir();
-      assertTrue(Files.isDirectory(dir));
-      try (CheckpointWriter w = CheckpointWriter.open(fx.log())) {
-        w.append(Ckpts.task(TaskState.ACTIVE));
-        assertTrue(woke.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
-        assertEquals(java.util.Optional.of(TaskState.ACTIVE), monitor.taskState());
+    // Repeated on fresh roots: the directories appear while the monitor moves its watch from
+    // the root down to the task's directory, and no event may fall between two watches.
+    for (int i = 0; i < 25; i++) {
+      fx = new MonitorFixture(Files.createDirectories(root.resolve("root" + i)));
+      try (TaskMonitor monitor = eventOnlyMonitor()) {
+        Future<Boolean> woke = waitInBackground(monitor);
+        Path dir = fx.createLogDir();
+        assertTrue(Files.isDirectory(dir));
+        try (CheckpointWriter w = CheckpointWriter.open(fx.log())) {
+          w.append(Ckpts.task(TaskState.ACTIVE));
+          w.append(Ckpts.header(TASK));
+          while (!monitor.header().isPresent()) {
+            assertTrue(woke.get(DEADLINE.toSeconds(), TimeUnit.SECONDS), "round " + i);
+            woke = pool.submit(() -> monitor.awaitChange(NO_POLL));
+          }
+          assertEquals(java.util.Optional.of(TaskState.ACTIVE), monitor.taskState());
+        }
       }
     }
   }
@@ -134,6 +142,24 @@ class AwaitChangeTest {
         w.append(Ckpts.task(TaskState.ACTIVE));
       }
       assertEquals(records, follower.get(DEADLINE.toSeconds() * 2, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void aTaskDirectoryRemovedAndRecreatedWhileIdleIsWatchedAgain() throws Exception {
+    fx.appendRaw(java.util.List.of(Ckpts.task(TaskState.ACTIVE)));
+    try (TaskMonitor monitor = eventOnlyMonitor()) {
+      assertTrue(monitor.awaitChange(Duration.ZERO)); // now watching the task's directory
+      Files.delete(fx.log());
+      Files.delete(fx.paths.checkpointDir(TASK));
+      fx.createLogDir();
+      Future<Boolean> woke = waitInBackground(monitor);
+      try (CheckpointWriter w = CheckpointWriter.open(fx.log())) {
+        w.append(Ckpts.task(TaskState.ACTIVE));
+        w.append(Ckpts.header("again"));
+        assertTrue(woke.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals("again", monitor.getState().getHeader().getTaskId());
+      }
     }
   }
 
