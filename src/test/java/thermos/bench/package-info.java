@@ -4,6 +4,7 @@
  *
  * <pre>
  * mvn -B -q test-compile exec:exec -Pbench -Dbench.args='AppendBench -f 1 -wi 3 -i 5'
+ * mvn -B -q test-compile exec:exec -Pbench -Dbench.args='AppendPairBench -f 1 -wi 3 -i 5'
  * mvn -B -q test-compile exec:exec -Pbench -Dbench.args='ReplayBench -f 1 -wi 3 -i 5'
  * mvn -B -q test-compile exec:exec -Pbench -Dbench.args='NoticeLatencyBench -f 1 -wi 3 -i 5'
  * mvn -B -q test-compile exec:exec -Pbench -Dbench.args='MonitorMemoryBench -f 1 -wi 1 -i 3'
