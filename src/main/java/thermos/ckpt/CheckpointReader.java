@@ -23,12 +23,14 @@ public final class CheckpointReader implements RecordSource {
   /** The name of this format, as tools print it. */
   public static final String FORMAT = "thermos-jvm";
 
-  private static final int INITIAL_BUFFER = 64 * 1024;
+  /** Bounds of the first read buffer; it grows beyond for larger records. */
+  private static final int MIN_BUFFER = 1024;
+  private static final int MAX_INITIAL_BUFFER = 64 * 1024;
 
   private final SeekableByteChannel channel;
   private final Path file;
   private final boolean ownsChannel;
-  private ByteBuffer buffer = ByteBuffer.allocate(INITIAL_BUFFER).flip();
+  private ByteBuffer buffer;
   /** File offset of {@code buffer.position()}. */
   private long position;
   private boolean eof;
@@ -41,6 +43,10 @@ public final class CheckpointReader implements RecordSource {
     this.ownsChannel = ownsChannel;
     this.position = offset;
     channel.position(offset);
+    // Sized to the data (most logs are a few hundred bytes: `status` opens thousands of them).
+    long available = channel.size() - offset;
+    this.buffer = ByteBuffer.allocate((int) Math.max(MIN_BUFFER,
+        Math.min(MAX_INITIAL_BUFFER, available))).flip();
   }
 
   /** Opens {@code file} for reading from byte {@code offset} (0 = the first record). */
