@@ -8,6 +8,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
 import thermos.proto.RunnerCkpt;
 
 /**
@@ -22,12 +23,14 @@ public final class CheckpointReader implements RecordSource {
   /** The name of this format, as tools print it. */
   public static final String FORMAT = "thermos-jvm";
 
-  private static final int INITIAL_BUFFER = 64 * 1024;
+  /** Bounds of the first read buffer; it grows beyond for larger records. */
+  private static final int MIN_BUFFER = 1024;
+  private static final int MAX_INITIAL_BUFFER = 64 * 1024;
 
   private final SeekableByteChannel channel;
   private final Path file;
   private final boolean ownsChannel;
-  private ByteBuffer buffer = ByteBuffer.allocate(INITIAL_BUFFER).flip();
+  private ByteBuffer buffer;
   /** File offset of {@code buffer.position()}. */
   private long position;
   private boolean eof;
@@ -40,6 +43,10 @@ public final class CheckpointReader implements RecordSource {
     this.ownsChannel = ownsChannel;
     this.position = offset;
     channel.position(offset);
+    // Sized to the data (most logs are a few hundred bytes: `status` opens thousands of them).
+    long available = channel.size() - offset;
+    this.buffer = ByteBuffer.allocate((int) Math.max(MIN_BUFFER,
+        Math.min(MAX_INITIAL_BUFFER, available))).flip();
   }
 
   /** Opens {@code file} for reading from byte {@code offset} (0 = the first record). */
@@ -157,22 +164,33 @@ public final class CheckpointReader implements RecordSource {
   }
 
   /**
-   * A record whose payload runs past the end of the file is usually a torn append. But if the
-   * bytes that are there form exactly a payload with the stored CRC, it is the length field that
-   * is wrong (a flipped bit), and that is corruption, not a tail to truncate.
+   * A record whose payload runs past the end of the file is usually a torn append: a prefix of
+   * the last record. But if some prefix of the bytes that follow the header carries exactly the
+   * stored CRC, it is the length field that is wrong (a flipped bit), and that is corruption, not
+   * a tail to truncate: the damaged record may sit anywhere, with whole records after it.
    */
   private CheckpointRecord tornOrMislabelled(long recordOffset, int length, int expectedCrc)
       throws CorruptCheckpointException {
     int present = buffer.remaining() - CheckpointFormat.HEADER_BYTES;
-    if (present > 0) {
-      int crc = CheckpointFormat.crc32c(buffer.array(),
-          buffer.arrayOffset() + buffer.position() + CheckpointFormat.HEADER_BYTES, present);
-      if (crc == expectedCrc) {
-        throw corrupt(recordOffset, "length field says " + length
-            + " bytes but the " + present + " bytes that follow carry the stored CRC");
-      }
+    int start = buffer.arrayOffset() + buffer.position() + CheckpointFormat.HEADER_BYTES;
+    int actual = prefixWithCrc(buffer.array(), start, present, expectedCrc);
+    if (actual > 0) {
+      throw corrupt(recordOffset, "length field says " + length + " bytes, past the end of the"
+          + " file, but the " + actual + " bytes that follow carry the stored CRC");
     }
     return endOfData();
+  }
+
+  /** The smallest {@code n} in 1..max with CRC32C of {@code data[off, off + n)} = crc, or -1. */
+  private static int prefixWithCrc(byte[] data, int off, int max, int crc) {
+    CRC32C c = new CRC32C();
+    for (int n = 1; n <= max; n++) {
+      c.update(data[off + n - 1]);
+      if ((int) c.getValue() == crc) {
+        return n;
+      }
+    }
+    return -1;
   }
 
   /** Makes at least {@code needed} bytes available in the buffer; false if the data ends first. */

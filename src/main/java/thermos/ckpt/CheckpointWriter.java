@@ -97,7 +97,7 @@ public final class CheckpointWriter implements Closeable {
   public static CheckpointWriter open(Path file, Options options,
       Consumer<CheckpointRecord> existing) throws IOException {
     Path lockFile = lockFileOf(file);
-    Path key = lockFile.toAbsolutePath().normalize();
+    Path key = registryKey(lockFile);
     if (!HELD.add(key)) {
       throw new CheckpointLockedException(file, "another writer in this process");
     }
@@ -132,6 +132,17 @@ public final class CheckpointWriter implements Closeable {
       HELD.remove(key);
       throw e;
     }
+  }
+
+  /**
+   * The lock file's identity in {@link #HELD}: its directory's real path, so that one log reached
+   * through a symlink or a relative path is still one key. (Two keys for one file would let the
+   * second writer reach {@code tryLock}, and closing its channel after the refusal would drop the
+   * first writer's POSIX lock.)
+   */
+  private static Path registryKey(Path lockFile) throws IOException {
+    Path absolute = lockFile.toAbsolutePath();
+    return absolute.getParent().toRealPath().resolve(absolute.getFileName());
   }
 
   /** The sidecar lock file of a log: {@code <log>.lock}. */
@@ -169,7 +180,7 @@ public final class CheckpointWriter implements Closeable {
     writeFully(frame, offset);
     size += total;
     if (batch == null) {
-      options.syncer().sync(channel);
+      sync();
     }
     return offset;
   }
@@ -179,7 +190,7 @@ public final class CheckpointWriter implements Closeable {
     ensureWritable();
     if (batch != null) {
       writeBatch();
-      options.syncer().sync(channel);
+      sync();
     }
   }
 
@@ -206,7 +217,7 @@ public final class CheckpointWriter implements Closeable {
     try {
       if (batch != null && !broken) {
         writeBatch();
-        options.syncer().sync(channel);
+        sync();
       }
     } finally {
       closeQuietly(channel);
@@ -242,8 +253,28 @@ public final class CheckpointWriter implements Closeable {
     }
     batch.flip();
     long start = size - batch.remaining();
-    writeFully(batch, start);
+    try {
+      writeFully(batch, start);
+    } catch (IOException e) {
+      // Appends already returned for these records: they are lost, and the writer with them.
+      broken = true;
+      throw e;
+    }
     batch.clear();
+  }
+
+  /**
+   * Syncs through the policy hook. A failed fsync leaves the written bytes' durability unknown
+   * (the kernel may have dropped them and marked the pages clean), so the writer takes no more
+   * appends after one.
+   */
+  private void sync() throws IOException {
+    try {
+      options.syncer().sync(channel);
+    } catch (IOException | RuntimeException e) {
+      broken = true;
+      throw e;
+    }
   }
 
   /** Writes all of {@code data} at {@code at}; on failure, cuts the log back to {@code at}. */

@@ -70,11 +70,13 @@ final class ReadCommand implements Callable<Integer> {
         count++;
       }
       out.flush();
+      if (count == 0) {
+        // As for the replayed views: a log without one whole record is an error.
+        throw new CliException(ExitCodes.CORRUPT, "checkpoint " + log + " holds no records"
+            + (source.tornTail() == null ? " (empty file)" : " (only a " + source.tornTail() + ")"));
+      }
       if (source.tornTail() != null) {
         warn(log + ": " + source.tornTail() + " (a write in progress, or a crash during one)");
-      }
-      if (count == 0 && source.tornTail() == null) {
-        throw new CliException(ExitCodes.CORRUPT, "checkpoint " + log + " holds no records (empty file)");
       }
       return ExitCodes.OK;
     } catch (CorruptCheckpointException e) {

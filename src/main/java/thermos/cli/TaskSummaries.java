@@ -24,15 +24,18 @@ final class TaskSummaries {
 
   private TaskSummaries() {}
 
-  /** Tasks whose id starts with a match of one of {@code patterns} (all tasks if none). */
+  /**
+   * Tasks whose id starts with a match of one of {@code patterns} (all tasks if none), in the
+   * detector's order. The logs are replayed in parallel: a root may hold thousands of tasks.
+   */
   static List<TaskSummary> scan(TaskDetector detector, List<Pattern> patterns) throws IOException {
-    List<TaskSummary> summaries = new ArrayList<>();
+    List<TaskEntry> selected = new ArrayList<>();
     for (TaskEntry entry : detector.taskIds()) {
       if (matches(entry.taskId(), patterns)) {
-        summaries.add(summarize(detector, entry));
+        selected.add(entry);
       }
     }
-    return summaries;
+    return selected.parallelStream().map(entry -> summarize(detector, entry)).toList();
   }
 
   static boolean matches(String taskId, List<Pattern> patterns) {

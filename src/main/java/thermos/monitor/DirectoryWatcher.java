@@ -52,16 +52,36 @@ public final class DirectoryWatcher {
     }
   }
 
+  /** A watch of one directory; it stops working if the directory is deleted. */
+  public interface Registration extends Closeable {
+    /** False once the directory watched is gone (deleted, or replaced by another). */
+    boolean valid();
+
+    @Override
+    void close();
+  }
+
   /**
    * Calls {@code listener} (on the watcher thread) with the name of any entry of {@code dir} that
    * is created, modified or deleted — or with null when events were lost (overflow) — until the
    * returned registration is closed. Events are nudges: listeners re-read what they care about.
+   * Once the directory is gone the registration turns {@link Registration#valid() invalid}.
    */
-  public synchronized Closeable watch(Path dir, Consumer<Path> listener) throws IOException {
+  public synchronized Registration watch(Path dir, Consumer<Path> listener) throws IOException {
     WatchKey key = dir.register(service, StandardWatchEventKinds.ENTRY_CREATE,
         StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
     listeners.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(listener);
-    return () -> unwatch(key, listener);
+    return new Registration() {
+      @Override
+      public boolean valid() {
+        return key.isValid();
+      }
+
+      @Override
+      public void close() {
+        unwatch(key, listener);
+      }
+    };
   }
 
   private synchronized void unwatch(WatchKey key, Consumer<Path> listener) {
@@ -88,7 +108,11 @@ public final class DirectoryWatcher {
       for (WatchEvent<?> event : key.pollEvents()) {
         names.add(event.context() instanceof Path p ? p : null);
       }
-      List<Consumer<Path>> list = listeners.get(key);
+      boolean gone = !key.reset();
+      if (gone) {
+        names.add(null); // the directory is gone: tell listeners, so they watch something else
+      }
+      List<Consumer<Path>> list = gone ? listeners.remove(key) : listeners.get(key);
       if (list != null) {
         for (Path name : names) {
           for (Consumer<Path> l : list) {
@@ -100,7 +124,6 @@ public final class DirectoryWatcher {
           }
         }
       }
-      key.reset();
     }
   }
 

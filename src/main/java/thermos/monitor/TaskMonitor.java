@@ -86,7 +86,7 @@ public final class TaskMonitor implements Closeable {
   private final AtomicLong events = new AtomicLong();
   private final AtomicLong nudges = new AtomicLong();
   private final Object signal = new Object();
-  private Closeable watch; // guarded by signal
+  private DirectoryWatcher.Registration watch; // guarded by signal
   private volatile Path watchedDir; // written under signal
   private boolean closed; // guarded by signal
 
@@ -295,42 +295,46 @@ public final class TaskMonitor implements Closeable {
 
   /**
    * Watches the checkpoint's directory, or while it does not exist yet the nearest existing
-   * ancestor under the root (whose change will make us look again).
+   * ancestor under the root (whose change will make us look again). After registering it looks
+   * again, because a nearer directory may have appeared before the watch was in place (its event
+   * would be lost); and it replaces a watch whose directory was deleted (and perhaps recreated).
    */
   private void ensureWatching() {
-    Path target = checkpoint.getParent();
-    Path[] candidates = {target, paths.checkpointsDir(), paths.root()};
-    Path dir = null;
-    for (Path c : candidates) {
-      if (Files.isDirectory(c)) {
-        dir = c;
-        break;
-      }
-    }
     synchronized (signal) {
-      if (closed || Objects.equals(dir, watchedDir)) {
-        return;
-      }
-      closeWatch();
-      if (dir == null) {
-        return;
-      }
-      try {
-        watch = DirectoryWatcher.of(dir.getFileSystem()).watch(dir, this::onEvent);
-        watchedDir = dir;
-      } catch (IOException | UnsupportedOperationException e) {
-        log.debug("no file events for {} ({}); polling", dir, e.toString());
+      for (int attempt = 0; attempt < 8 && !closed; attempt++) {
+        Path dir = nearestExistingDirectory();
+        if (dir != null && dir.equals(watchedDir) && watch.valid()) {
+          return;
+        }
+        closeWatch();
+        if (dir == null) {
+          return;
+        }
+        try {
+          watch = DirectoryWatcher.of(dir.getFileSystem()).watch(dir, this::onEvent);
+          watchedDir = dir;
+        } catch (NoSuchFileException e) {
+          // deleted just now: look again
+        } catch (IOException | UnsupportedOperationException e) {
+          log.debug("no file events for {} ({}); polling", dir, e.toString());
+          return;
+        }
       }
     }
   }
 
+  private Path nearestExistingDirectory() {
+    for (Path c : new Path[] {checkpoint.getParent(), paths.checkpointsDir(), paths.root()}) {
+      if (Files.isDirectory(c)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   private void closeWatch() {
     if (watch != null) {
-      try {
-        watch.close();
-      } catch (IOException ignored) {
-        // nothing to release
-      }
+      watch.close();
       watch = null;
       watchedDir = null;
     }

@@ -1,0 +1,141 @@
+package thermos.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import com.google.protobuf.util.JsonFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import thermos.ckpt.TaskPath;
+import thermos.proto.TaskSummary;
+
+/** {@code thermos status} over a root built from the golden logs. */
+class StatusCommandTest {
+  @TempDir Path tmp;
+  private Path root;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    root = Cli.goldenRoot(tmp.resolve("root"));
+  }
+
+  private static List<TaskSummary> parse(String json) throws IOException {
+    List<TaskSummary> tasks = new ArrayList<>();
+    for (JsonElement e : JsonParser.parseString(json).getAsJsonArray()) {
+      TaskSummary.Builder b = TaskSummary.newBuilder();
+      JsonFormat.parser().merge(e.toString(), b);
+      tasks.add(b.build());
+    }
+    return tasks;
+  }
+
+  private static Map<String, TaskSummary> byId(List<TaskSummary> tasks) {
+    Map<String, TaskSummary> m = new TreeMap<>();
+    tasks.forEach(t -> m.put(t.getTaskId(), t));
+    return m;
+  }
+
+  @Test
+  void jsonListsEveryTaskWithItsStateAndProcesses() throws IOException {
+    Cli.Result r = Cli.run("status", "--root", root.toString(), "--json");
+    assertEquals(0, r.code(), r::toString);
+    List<TaskSummary> tasks = parse(r.out());
+    assertEquals(List.of("active_running", "daemon", "failure_retries", "header_late", "kill",
+        "launch_failure", "lose", "success", "takeover"),
+        tasks.stream().map(TaskSummary::getTaskId).toList(), "active first, each sorted");
+    Map<String, String> states = new TreeMap<>();
+    tasks.forEach(t -> states.put(t.getTaskId(), t.getState()));
+    assertEquals(Map.of("active_running", "ACTIVE", "daemon", "ACTIVE",
+        "failure_retries", "FAILED", "header_late", "SUCCESS", "kill", "KILLED",
+        "launch_failure", "SUCCESS", "lose", "LOST", "success", "SUCCESS",
+        "takeover", "SUCCESS"), states);
+    Map<String, TaskSummary> m = byId(tasks);
+    assertTrue(m.get("daemon").getActive());
+    assertFalse(m.get("kill").getActive());
+    assertEquals(4, m.get("daemon").getProcessesOrThrow("server").getRuns());
+    assertEquals("RUNNING", m.get("daemon").getProcessesOrThrow("server").getState());
+    assertEquals(3, m.get("failure_retries").getProcessesOrThrow("broken").getRuns());
+    assertEquals(127, m.get("failure_retries").getProcessesOrThrow("broken").getReturnCode());
+    assertEquals(-15, m.get("kill").getProcessesOrThrow("web").getReturnCode());
+    assertEquals(Map.of("http", 31337L, "admin", 31338L, "health", 31339L),
+        m.get("active_running").getPortsMap());
+    assertEquals("www-data", m.get("success").getUser());
+    assertEquals("thermos-jvm", m.get("success").getCheckpointFormat());
+    assertFalse(m.get("success").hasProblem());
+    assertTrue(r.out().contains("\"active\": true"), r.out());
+  }
+
+  @Test
+  void humanOutputGroupsActiveAndFinishedTasks() {
+    Cli.Result r = Cli.run("status", "--root", root.toString());
+    assertEquals(0, r.code(), r::toString);
+    String out = r.out();
+    int finished = out.indexOf("Finished tasks:");
+    assertTrue(out.startsWith("Active tasks:"), out);
+    assertTrue(out.indexOf("daemon") < finished && out.indexOf("active_running") < finished);
+    assertTrue(out.indexOf("kill") > finished, out);
+    assertTrue(out.contains("state: KILLED"), out);
+    assertFalse(out.contains("runs:"), "process lines only with -v");
+    Cli.Result v = Cli.run("status", "--root", root.toString(), "-v");
+    assertTrue(v.out().contains("- server runs: 4 last: pid=4508, rc=-, finish:-, state:RUNNING"),
+        v.out());
+    assertTrue(v.out().contains("ports: http->31000"), v.out());
+  }
+
+  @Test
+  void regexesSelectTasksByPrefix() throws IOException {
+    Cli.Result one = Cli.run("status", "--root", root.toString(), "--json", "ki");
+    assertEquals(List.of("kill"), parse(one.out()).stream().map(TaskSummary::getTaskId).toList());
+    Cli.Result two = Cli.run("status", "--root", root.toString(), "--json", "k.*", "lo");
+    assertEquals(List.of("kill", "lose"),
+        parse(two.out()).stream().map(TaskSummary::getTaskId).toList());
+    Cli.Result none = Cli.run("status", "--root", root.toString(), "ill");
+    assertEquals(ExitCodes.NOT_OK, none.code(), "regexes match at the start of the id");
+    assertTrue(none.out().contains("No tasks found."), none.out());
+    Cli.Result noneJson = Cli.run("status", "--root", root.toString(), "--json", "zzz");
+    assertEquals(ExitCodes.NOT_OK, noneJson.code());
+    assertEquals("[]\n", noneJson.out());
+  }
+
+  @Test
+  void aMissingRootSaysSo() {
+    Path missing = tmp.resolve("no-root");
+    Cli.Result r = Cli.run("status", "--root", missing.toString());
+    assertEquals(ExitCodes.NOT_OK, r.code());
+    assertTrue(r.out().contains(missing + " does not exist"), r.out());
+  }
+
+  @Test
+  void tasksWithoutOrWithBrokenCheckpointsAreListedWithTheProblem() throws IOException {
+    TaskPath paths = new TaskPath(root);
+    Files.writeString(paths.activeTaskFile("orphan"), "{}");
+    Files.writeString(paths.activeTaskFile("broken"), "{}");
+    Files.createDirectories(paths.checkpointDir("broken"));
+    byte[] bytes = Files.readAllBytes(Cli.golden("success"));
+    bytes[bytes.length - 5] ^= 0x40;
+    Files.write(paths.runnerCheckpoint("broken"), bytes);
+
+    Cli.Result r = Cli.run("status", "--root", root.toString(), "--json", "orphan", "broken");
+    assertEquals(0, r.code(), r::toString);
+    Map<String, TaskSummary> m = byId(parse(r.out()));
+    assertEquals("UNKNOWN", m.get("orphan").getState());
+    assertTrue(m.get("orphan").getProblem().contains("no checkpoint"), m.get("orphan")
+        .getProblem());
+    assertEquals("FINALIZING", m.get("broken").getState(), "the state before the bad record");
+    assertTrue(m.get("broken").getProblem().contains("byte offset"), m.get("broken")
+        .getProblem());
+    Cli.Result human = Cli.run("status", "--root", root.toString(), "broken");
+    assertTrue(human.out().contains("! corrupt checkpoint"), human.out());
+  }
+}
