@@ -39,6 +39,8 @@ final class RunTable {
   private final LaunchPlanner launches;
   private final Map<String, RunRef> live = new LinkedHashMap<>();
   private final List<RunRef> draining = new ArrayList<>();
+  /** What {@link #terminate} chose: a chosen run that comes up afterwards is TERMed then. */
+  private Predicate<String> terminating = p -> false;
 
   RunTable(RunnerConfig config, Clock clock, ProcessPlatform platform, ReplayState state,
       Writer writer, ProcessEvents events) {
@@ -97,7 +99,12 @@ final class RunTable {
     }
     writer.write(Records.running(r.process(), state.latestSeq(r.process()) + 1, r.startTime(),
         r.pid()));
-    live.put(r.process(), ref.withUser(r.pid(), r.startTime()));
+    RunRef up = ref.withUser(r.pid(), r.startTime());
+    live.put(r.process(), up);
+    if (terminating.test(r.process())) {
+      // It was still FORKED (no user process to signal) when CLEANING sent its SIGTERMs.
+      platform.signalRun(up, Signal.TERM, false);
+    }
   }
 
   void onExited(RunnerEvent.Exited x) throws IOException {
@@ -175,6 +182,7 @@ final class RunTable {
 
   /** SIGTERM every live run chosen (sparing coordinators, which record the exits) and orphans. */
   void terminate(Predicate<String> which) {
+    terminating = which;
     for (RunRef ref : live.values()) {
       if (which.test(ref.process())) {
         platform.signalRun(ref, Signal.TERM, false);
