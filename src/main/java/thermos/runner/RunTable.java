@@ -59,17 +59,27 @@ final class RunTable {
 
   // ---- launching ----
 
-  /** Launches what {@code plan} says may start now, within the task's concurrency limit. */
-  void launchRunnable(TaskPlanner plan) throws IOException {
+  /**
+   * Launches what {@code plan} says may start now, within the task's concurrency limit.
+   *
+   * @return true if a launch failed (a FAILED run was recorded: the plan changed without an event)
+   */
+  boolean launchRunnable(TaskPlanner plan) throws IOException {
+    boolean failed = false;
     for (String name : plan.toLaunch(config.task().maxConcurrency())) {
       long seq = state.latestSeq(name) + 1;
       writer.write(Records.waiting(name, seq));
-      fork(name, state.runCount(name) - 1, seq + 1);
+      failed |= !fork(name, state.runCount(name) - 1, seq + 1);
     }
+    return failed;
   }
 
-  /** Starts the run whose WAITING record is written; a launch failure is a failed run. */
-  private void fork(String name, int run, long seq) throws IOException {
+  /**
+   * Starts the run whose WAITING record is written; a launch failure is a failed run.
+   *
+   * @return false if the launch failed
+   */
+  private boolean fork(String name, int run, long seq) throws IOException {
     ProcessConfig process = config.task().process(name);
     RunRef ref;
     try {
@@ -77,7 +87,7 @@ final class RunTable {
     } catch (LaunchException | RuntimeException e) {
       log.warn("process {} run {} could not be launched: {}", name, run, e.getMessage());
       writer.write(Records.launchFailed(name, seq, clock.currentTimeSeconds()));
-      return;
+      return false;
     }
     try {
       writer.write(Records.forked(name, seq, ref.forkTime(), ref.coordinatorPid()));
@@ -88,6 +98,7 @@ final class RunTable {
       throw e;
     }
     live.put(name, ref);
+    return true;
   }
 
   // ---- what the platform reports ----

@@ -126,8 +126,8 @@ final class Stages {
       enterCleaning();
       return true;
     }
-    runs.launchRunnable(plan);
-    return false;
+    // A failed launch is recorded without any event: if it ended the plan, act on it now.
+    return runs.launchRunnable(plan) && (plan.isComplete() || !plans.regularHealthy());
   }
 
   private void enterCleaning() throws IOException {
@@ -166,8 +166,7 @@ final class Stages {
       terminal();
       return true;
     }
-    runs.launchRunnable(plan);
-    return false;
+    return runs.launchRunnable(plan) && (plan.isComplete() || plan.isDeadlocked());
   }
 
   /** Kills whatever is left (recorded first), then writes the terminal state. */
@@ -209,7 +208,12 @@ final class Stages {
       return clock.nanoTime();
     }
     if (plan != null) {
-      double wait = plan.minWaitSeconds();
+      if (!plan.toLaunch(config.task().maxConcurrency()).isEmpty()) {
+        // Launchable now (a failed launch retried without min_duration): step again at once.
+        return clock.nanoTime();
+      }
+      // Gates already open are waiting for room under max_concurrency: only an exit helps.
+      double wait = plan.nextGateSeconds();
       if (wait < Double.MAX_VALUE) {
         next = Math.min(next, clock.nanoTime() + (long) Math.ceil(wait * 1e9));
       }

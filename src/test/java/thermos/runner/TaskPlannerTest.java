@@ -316,6 +316,20 @@ class TaskPlannerTest {
   }
 
   @Test
+  void nextGateIgnoresOpenGatesThatOnlyWaitForRoom() {
+    TaskPlanner plan = planner(p("a"), p("b").withMinDurationSecs(4).withMaxFailures(0),
+        p("c"));
+    plan.setRunning("a");
+    run(plan, "b", () -> plan.addFailure("b"));
+    // c is runnable now but, under max_concurrency 1, has no room: only a's exit can help.
+    assertEquals(List.of(), plan.toLaunch(1));
+    assertEquals(0.0, plan.minWaitSeconds());
+    assertEquals(4.0, plan.nextGateSeconds(), 1e-9);
+    advance(4000);
+    assertEquals(Double.MAX_VALUE, plan.nextGateSeconds());
+  }
+
+  @Test
   void zeroMeansUnlimited() {
     TaskPlanner plan = planner(p("a"), p("b"), p("c"));
     assertEquals(List.of("a", "b", "c"), plan.toLaunch(0));
