@@ -43,6 +43,8 @@ final class Stages {
   private long preemptionDeadline = TaskRunner.NONE;
   private long finalizationStart = TaskRunner.NONE;
   private long recheckAt = TaskRunner.NONE;
+  /** Restarted in CLEANING: the SIGTERMs CLEANING owes may never have been sent. */
+  private boolean resumedInCleaning;
 
   Stages(RunnerConfig config, Clock clock, Plans plans, RunTable runs, StatusWriter status,
       ReplayState state, Finisher finisher) {
@@ -62,6 +64,7 @@ final class Stages {
       finalizationStart = cleaning != null && cleaning.hasTimestampMs()
           ? monotonicAt(cleaning.getTimestampMs()) : clock.nanoTime();
       verdict = plans.regularHealthy() ? TaskState.SUCCESS : TaskState.FAILED;
+      resumedInCleaning = current == TaskState.CLEANING;
     }
   }
 
@@ -141,6 +144,12 @@ final class Stages {
     if (budgetExhausted()) {
       terminal();
       return true;
+    }
+    if (resumedInCleaning) {
+      // The runner that wrote CLEANING may have died before signalling (or the signalled runs
+      // may not have been up): TERM again, once the exits recorded meanwhile are applied.
+      resumedInCleaning = false;
+      runs.terminate(p -> !plans.isFinal(p));
     }
     runs.detectForkTimeouts(plans.regular());
     if (runs.anyLive(p -> !plans.isFinal(p))) {
