@@ -119,6 +119,17 @@ public final class TaskRunner implements Closeable {
     }
     TaskState current = state.taskState();
     if (current != null && States.isTerminal(current)) {
+      try {
+        if (sentinels.activeExists()) {
+          // A runner died between the terminal record and moving the sentinel: finish the job.
+          finishSentinel();
+        }
+      } catch (IOException e) {
+        closeQuietly();
+        throw new RunnerException(RunnerException.UNKNOWN_ERROR, "task " + config.taskId()
+            + " is already " + current + " but its sentinel cannot be moved to finished: "
+            + e.getMessage(), e);
+      }
       closeQuietly();
       throw new RunnerException(RunnerException.TERMINAL_TASK,
           "task " + config.taskId() + " is already " + current);
