@@ -103,8 +103,8 @@ final class RunnerHarness implements AutoCloseable {
         throw new RunnerCrash(appended[0]);
       }
     };
-    dead = false;
     runner = TaskRunner.open(config, clock, platform, runnerPid++, false, syncer);
+    dead = false;
     runnersStarted++;
     runner.start();
   }
