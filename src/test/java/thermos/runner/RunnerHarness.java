@@ -112,6 +112,11 @@ final class RunnerHarness implements AutoCloseable {
   /** The runner dies: its lock is released, processes carry on. */
   void crash() {
     crashes++;
+    bury();
+  }
+
+  /** Closes a dead (or dying) runner; nothing follows its runs any more. Idempotent. */
+  private void bury() {
     platform.runnerCrashed();
     runner.close();
     dead = true;
@@ -128,6 +133,7 @@ final class RunnerHarness implements AutoCloseable {
       action.run();
       return false;
     } catch (RunnerCrash c) {
+      crashes++;
       restartAfterCrash();
       return true;
     }
@@ -137,13 +143,13 @@ final class RunnerHarness implements AutoCloseable {
   void restartAfterCrash() throws Exception {
     while (true) {
       if (runner != null) {
-        crash();
+        bury();
       }
       try {
         startRunner();
         return;
       } catch (RunnerCrash again) {
-        // the new runner died while starting: start another
+        crashes++; // the new runner died while starting: start another
       }
     }
   }
