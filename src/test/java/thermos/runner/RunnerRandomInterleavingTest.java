@@ -144,6 +144,7 @@ class RunnerRandomInterleavingTest {
     final Stats stats;
     final List<String> trace = new ArrayList<>();
     TaskConfig task;
+    int runLimit;
     RunnerHarness h;
     boolean endedBy105;
 
@@ -212,7 +213,7 @@ class RunnerRandomInterleavingTest {
 
     void run() throws Exception {
       task = randomTask();
-      int runLimit = pick(List.of(2, 3, 5, TaskPlanner.RUNNER_RUN_LIMIT));
+      runLimit = pick(List.of(2, 3, 5, TaskPlanner.RUNNER_RUN_LIMIT));
       int crashAfter = chance(0.2) ? 1 + rnd.nextInt(12) : 0;
       note("task " + task + " runLimit " + runLimit + " crashAfter " + crashAfter);
       try {
@@ -223,7 +224,7 @@ class RunnerRandomInterleavingTest {
       if (h.crashes > 0) {
         stats.count("crash-at-record");
       }
-      check();
+      check(false);
       int actions = 5 + rnd.nextInt(60);
       for (int i = 0; i < actions && !over(); i++) {
         act();
@@ -231,7 +232,8 @@ class RunnerRandomInterleavingTest {
           break;
         }
         guarded(h::step);
-        check();
+        settle();
+        check(true);
       }
       finish();
       stats.records += h.records().size();
@@ -242,6 +244,18 @@ class RunnerRandomInterleavingTest {
 
     private boolean over() {
       return endedBy105 || (!h.dead() && h.runner.isTerminal());
+    }
+
+    /** Steps the runner until a step completes without a crash (a new runner starts cold). */
+    private void settle() throws Exception {
+      int crashes;
+      do {
+        crashes = h.crashes;
+        if (over()) {
+          return;
+        }
+        guarded(h::step);
+      } while (h.crashes > crashes);
     }
 
     /** Runs a runner action, surviving crashes; a restart that finds the task over ends it. */
@@ -418,7 +432,7 @@ class RunnerRandomInterleavingTest {
       note("restart");
       guarded(h::restartAfterCrash);
       if (!endedBy105) {
-        check();
+        check(false);
       }
     }
 
@@ -437,8 +451,9 @@ class RunnerRandomInterleavingTest {
           continue;
         }
         guarded(() -> h.advanceToNextTimer(Duration.ofSeconds(5)));
+        settle();
         if (!over()) {
-          check();
+          check(true);
         }
       }
       assertTrue(over(), "the task never ended: " + (h.dead() ? "(runner dead)" : h.statuses()));
@@ -450,13 +465,15 @@ class RunnerRandomInterleavingTest {
 
     // ---- invariants ----
 
-    private void check() throws IOException {
+    /** @param afterStep the runner has just stepped (so it had its chance to act) */
+    private void check(boolean afterStep) throws IOException {
       if (h.dead()) {
         return;
       }
       RunnerState live = h.state();
       List<RunnerCkpt> records = h.records();
-      assertEquals(replay(records), live, "live state differs from the log");
+      Plans plans = new Plans(task, h.clock, runLimit);
+      assertEquals(replay(records, plans), live, "live state differs from the log");
       Sim.assertSeqsContiguous(records);
       checkLaunchesByStage(records);
       TaskState stage = h.taskState();
@@ -484,15 +501,64 @@ class RunnerRandomInterleavingTest {
         assertTrue(inFlight <= task.maxConcurrency(), inFlight + " runs in flight, limit "
             + task.maxConcurrency());
       }
+      if (afterStep) {
+        checkProgress(stage, plans, live);
+      }
       if (States.isTerminal(stage)) {
         checkEnd();
       }
     }
 
+    /**
+     * Nothing the runner could do now is left undone after a step: no stage that is over is
+     * still current, nothing launchable is left unlaunched, and CLEANING has SIGTERMed every
+     * regular run that is up (a SIGTERM kills at once on the fake platform unless ignored).
+     * The plans come from the log (their min_duration gates start at the replay, so they are
+     * never more permissive than the runner's own).
+     */
+    private void checkProgress(TaskState stage, Plans plans, RunnerState live) {
+      int room = task.maxConcurrency();
+      switch (stage) {
+        case ACTIVE -> {
+          assertFalse(plans.regular().isComplete(), "ACTIVE, yet the regular plan is complete");
+          assertTrue(plans.regularHealthy(), "ACTIVE, yet the regular plan is unhealthy");
+          assertEquals(List.of(), plans.regular().toLaunch(room), "launchable, not launched");
+        }
+        case CLEANING -> {
+          boolean regularLive = false;
+          for (Map.Entry<String, ProcessHistory> e : live.getProcessesMap().entrySet()) {
+            if (task.process(e.getKey()).isFinal()) {
+              continue;
+            }
+            ProcessStatus last = e.getValue().getRuns(e.getValue().getRunsCount() - 1);
+            if (last.getState() != ProcessState.FORKED
+                && last.getState() != ProcessState.RUNNING) {
+              continue;
+            }
+            regularLive = true;
+            for (FakePlatform.FakeRun r : h.platform.runs()) {
+              if (r.ref.coordinatorPid() == last.getCoordinatorPid()) {
+                assertFalse(r.userAlive && !r.ignoresTerm, "CLEANING left " + r + " un-TERMed");
+              }
+            }
+          }
+          assertTrue(regularLive || !h.platform.aliveProcesses().isEmpty(),
+              "CLEANING with nothing left to wait for");
+        }
+        case FINALIZING -> {
+          assertFalse(plans.finalizing().isComplete(), "FINALIZING, yet the final plan is done");
+          assertFalse(plans.finalizing().isDeadlocked(), "FINALIZING a deadlocked final plan");
+          assertEquals(List.of(), plans.finalizing().toLaunch(room), "launchable, not launched");
+        }
+        default -> { }
+      }
+    }
+
     /** The log's records replayed in normal mode: any sequence gap or bad transition throws. */
-    private static RunnerState replay(List<RunnerCkpt> records) {
+    private static RunnerState replay(List<RunnerCkpt> records, Plans plans) {
       ReplayState state = new ReplayState();
       CheckpointDispatcher dispatcher = new CheckpointDispatcher();
+      dispatcher.register(plans);
       for (RunnerCkpt r : records) {
         dispatcher.dispatch(state, r);
       }
