@@ -55,7 +55,7 @@ import thermos.proto.TaskState;
  */
 class RunnerRandomInterleavingTest {
   private static final long BASE_SEED = 0x7E4A05_2026L;
-  private static final int SCHEDULES = Integer.getInteger("thermos.sim.schedules", 3000);
+  private static final int SCHEDULES = Integer.getInteger("thermos.sim.schedules", 2000);
 
   @TempDir Path dir;
 

@@ -239,6 +239,26 @@ class RunnerRecoveryTest {
   }
 
   @Test
+  void aSecondDurableKillDoesNotExtendTheDeadlineAcrossARestart() throws Exception {
+    try (RunnerHarness h = new RunnerHarness(dir, task(proc("a")))) {
+      h.platform.ignoreTermIn("a");
+      h.step();
+      h.platform.start("a");
+      h.requestDurableKill(TaskState.KILLED, 10_000);
+      h.step();
+      long deadline = h.clock.nanoTime() + Duration.ofSeconds(10).toNanos();
+      h.advance(Duration.ofSeconds(1));
+      h.requestDurableKill(TaskState.KILLED, 60_000);
+      assertEquals(deadline, h.step(), "the live runner keeps the first deadline");
+      h.crash();
+      h.startRunner();
+      assertEquals(deadline, h.step(), "and so does the next one");
+      h.advance(Duration.ofSeconds(9));
+      assertFinished(h, TaskState.KILLED);
+    }
+  }
+
+  @Test
   void aKillRequestedWhileNoRunnerWasAliveIsAppliedByTheNextRunner() throws Exception {
     try (RunnerHarness h = new RunnerHarness(dir, task(proc("a"), fin("f")))) {
       h.step();
