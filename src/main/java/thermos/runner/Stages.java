@@ -63,7 +63,7 @@ final class Stages {
       TaskStatus cleaning = firstStatus(TaskState.CLEANING);
       finalizationStart = cleaning != null && cleaning.hasTimestampMs()
           ? monotonicAt(cleaning.getTimestampMs()) : clock.nanoTime();
-      verdict = plans.regularHealthy() ? TaskState.SUCCESS : TaskState.FAILED;
+      verdict = plans.verdictAtCleaning();
       resumedInCleaning = current == TaskState.CLEANING;
     }
   }
