@@ -344,6 +344,37 @@ class RunnerRecoveryTest {
   }
 
   @Test
+  void theVerdictIsTheOneReachedAtCleaningAfterARestartToo() throws Exception {
+    // With a run cap of 2, the ephemeral's TERMed second run (a loss at the cap) fails it
+    // after CLEANING began: the verdict, SUCCESS, was reached before that.
+    TaskConfig t = task(proc("main"), ephemeral("side").withMaxFailures(3)
+        .withMinDurationSecs(0), fin("f"));
+    for (boolean restart : new boolean[] {false, true}) {
+      try (RunnerHarness h = new RunnerHarness(dir.resolve("restart-" + restart), t, 2)) {
+        h.step();
+        h.platform.start("main");
+        h.platform.start("side");
+        h.platform.exit("side", 1);
+        h.step();
+        h.platform.start("side");
+        h.platform.exit("main", 0);
+        h.step();
+        assertEquals(List.of(ProcessState.FAILED, ProcessState.KILLED), h.runStates("side"));
+        assertEquals(TaskState.FINALIZING, h.taskState());
+        if (restart) {
+          h.crash();
+          h.startRunner();
+          h.step();
+        }
+        h.platform.start("f");
+        h.platform.exit("f", 0);
+        h.step();
+        assertFinished(h, TaskState.SUCCESS);
+      }
+    }
+  }
+
+  @Test
   void aCrashAfterTheTerminalRecordStillMovesTheSentinel() throws Exception {
     // ACTIVE, header, WAITING, FORKED, RUNNING, SUCCESS, CLEANING, FINALIZING, SUCCESS (9).
     try (RunnerHarness h = new RunnerHarness(dir, task(proc("a")), 100, 9)) {
