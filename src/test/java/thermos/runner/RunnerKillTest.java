@@ -454,6 +454,47 @@ class RunnerKillTest {
   }
 
   @Test
+  void loseInKillCausedFinalizingEndsAtOnceKeepingKilled() throws Exception {
+    try (RunnerHarness h = new RunnerHarness(dir, task(proc("a"), fin("f")))) {
+      h.step();
+      h.platform.start("a");
+      h.requestKill(KILLED, 10_000);
+      h.step();
+      h.platform.start("f");
+      h.advance(Duration.ofSeconds(2));
+      h.requestKill(LOST, 0);
+      h.step();
+      assertEquals(ProcessState.KILLED, h.lastRun("f").getState());
+      assertEquals(-1, h.lastRun("f").getReturnCode());
+      assertEquals(List.of(TaskState.ACTIVE, TaskState.CLEANING, TaskState.FINALIZING, KILLED),
+          h.statuses());
+      assertFinished(h, KILLED);
+    }
+  }
+
+  @Test
+  void killWithATermIgnoringProcessSpendsTheBudgetInCleaningAndSkipsFinalizers()
+      throws Exception {
+    try (RunnerHarness h = new RunnerHarness(dir, task(proc("a"), proc("b"), fin("f")))) {
+      h.platform.ignoreTermIn("a");
+      h.step();
+      h.platform.start("a");
+      h.platform.start("b");
+      h.requestKill(KILLED, 4_000);
+      h.step();
+      assertEquals(ProcessState.KILLED, h.lastRun("b").getState(), "b honoured its TERM");
+      assertEquals(ProcessState.RUNNING, h.lastRun("a").getState());
+      h.advance(Duration.ofSeconds(4).minusNanos(1));
+      assertEquals(TaskState.CLEANING, h.taskState());
+      h.advance(Duration.ofNanos(1));
+      assertEquals(List.of(Signal.TERM, Signal.KILL), h.platform.latest("a").signals());
+      assertFalse(h.platform.launched("f"));
+      assertEquals(List.of(TaskState.ACTIVE, TaskState.CLEANING, KILLED), h.statuses());
+      assertFinished(h, KILLED);
+    }
+  }
+
+  @Test
   void aKillAfterTheEndChangesNothing() throws Exception {
     try (RunnerHarness h = new RunnerHarness(dir, task(proc("a")))) {
       h.step();
