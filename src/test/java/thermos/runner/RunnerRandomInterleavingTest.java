@@ -145,6 +145,15 @@ class RunnerRandomInterleavingTest {
     final List<String> trace = new ArrayList<>();
     TaskConfig task;
     int runLimit;
+    /** Earliest deadline of the durable kill requests (wall ms), and of in-memory ones. */
+    long durableDeadlineMs = Long.MAX_VALUE;
+    long memoryDeadlineMs = Long.MAX_VALUE;
+    /** The state of the first kill or lose requested while ACTIVE: the task must end in it. */
+    TaskState forcedExpected;
+    boolean forcedInMemory;
+    boolean outcomeUnknown;
+    boolean outcomeAmbiguous;
+    boolean sameMillisecondKill;
     RunnerHarness h;
     boolean endedBy105;
 
@@ -234,6 +243,7 @@ class RunnerRandomInterleavingTest {
         guarded(h::step);
         settle();
         check(true);
+        checkDeadline();
       }
       finish();
       stats.records += h.records().size();
@@ -269,6 +279,7 @@ class RunnerRandomInterleavingTest {
         endedBy105 = true;
       }
       if (h.crashes > crashes) {
+        forgetMemory();
         stats.count("crash-at-record");
         note("runner died after a record; restarted");
       }
@@ -398,10 +409,56 @@ class RunnerRandomInterleavingTest {
       note((state == TaskState.LOST ? "lose" : "kill " + grace + "ms")
           + (durable ? " (durable)" : " (in memory)"));
       stats.count(state == TaskState.LOST ? "lose" : "kill");
+      TaskState stage = h.taskState();
+      if (!States.isTerminal(stage)) {
+        long deadline = h.clock.currentTimeMillis() + grace;
+        if (durable) {
+          durableDeadlineMs = Math.min(durableDeadlineMs, deadline);
+        } else {
+          memoryDeadlineMs = Math.min(memoryDeadlineMs, deadline);
+        }
+        if (stage == TaskState.ACTIVE && forcedExpected == null) {
+          // Applied while ACTIVE (the runner applies queued events before it advances).
+          forcedExpected = state;
+          forcedInMemory = !durable;
+        } else if (durable && stage != TaskState.ACTIVE && forcedExpected == null
+            && firstCleaningMs() == h.clock.currentTimeMillis()) {
+          // A restarted runner cannot tell this kill from one that caused CLEANING in the
+          // same millisecond (Stages.cleaningCausedBy): a known ambiguity, after a crash.
+          sameMillisecondKill = true;
+        }
+      }
       if (durable) {
         h.requestDurableKill(state, grace);
       } else {
         h.requestKill(state, grace);
+      }
+    }
+
+    private long firstCleaningMs() {
+      for (var st : h.state().getStatusesList()) {
+        if (st.getState() == TaskState.CLEANING) {
+          return st.getTimestampMs();
+        }
+      }
+      return -1;
+    }
+
+    /** A runner died: what it only held in memory is gone. */
+    private void forgetMemory() {
+      memoryDeadlineMs = Long.MAX_VALUE;
+      if (forcedInMemory) {
+        outcomeUnknown = true; // its successor never heard of the kill that decided the end
+      }
+      outcomeAmbiguous |= sameMillisecondKill;
+    }
+
+    /** After a completed step: a kill's deadline that has passed means the task is over. */
+    private void checkDeadline() {
+      long deadline = Math.min(durableDeadlineMs, memoryDeadlineMs);
+      if (deadline != Long.MAX_VALUE && h.clock.currentTimeMillis() > deadline) {
+        assertTrue(over(), "a kill's deadline passed at " + deadline + " ms, yet the task is "
+            + h.taskState());
       }
     }
 
@@ -410,6 +467,7 @@ class RunnerRandomInterleavingTest {
       note("crash");
       stats.count("crash");
       h.crash();
+      forgetMemory();
       int meanwhile = rnd.nextInt(4);
       for (int i = 0; i < meanwhile; i++) {
         if (chance(0.3)) {
@@ -455,12 +513,14 @@ class RunnerRandomInterleavingTest {
         if (!over()) {
           check(true);
         }
+        checkDeadline();
       }
       assertTrue(over(), "the task never ended: " + (h.dead() ? "(runner dead)" : h.statuses()));
       checkEnd();
       TaskState end = endState();
       note("end " + end);
       stats.ends.merge(end, 1, Integer::sum);
+      checkOutcome(end);
     }
 
     // ---- invariants ----
@@ -599,6 +659,24 @@ class RunnerRandomInterleavingTest {
           assertTrue(States.isTerminal(r.getState()), "run left " + r.getState() + ": " + r);
         }
       }
+    }
+
+    /**
+     * The end the rules give: the first kill or lose that arrived while ACTIVE decides it;
+     * otherwise (difference 10) the regular plan's verdict when CLEANING began.
+     */
+    private void checkOutcome(TaskState end) throws IOException {
+      if (outcomeUnknown || outcomeAmbiguous) {
+        stats.count(outcomeUnknown ? "outcome-unknown" : "outcome-ambiguous");
+        return;
+      }
+      if (forcedExpected != null) {
+        assertEquals(forcedExpected, end, "the first kill/lose while ACTIVE decides the end");
+        return;
+      }
+      Plans plans = new Plans(task, h.clock, runLimit);
+      replay(h.records(), plans);
+      assertEquals(plans.verdictAtCleaning(), end, "a natural end keeps the verdict at CLEANING");
     }
 
     private TaskState endState() throws IOException {
