@@ -20,15 +20,34 @@ import thermos.proto.KillRequest;
 public final class KillRequests {
   private KillRequests() {}
 
+  /**
+   * Records {@code request}. If one is pending already, the file keeps what a live runner makes
+   * of the two (a second request never extends a deadline nor changes the outcome): the first
+   * request's terminal state and time, and the earlier of the two deadlines. So a restarted
+   * runner, which only sees the file, acts as the runner that received both did.
+   */
   public static void write(Path file, KillRequest request) throws IOException {
+    KillRequest effective = read(file).map(pending -> merge(pending, request)).orElse(request);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     try (OutputStream out = Files.newOutputStream(tmp)) {
-      request.writeTo(out);
+      effective.writeTo(out);
     }
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
       ch.force(true);
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** {@code earlier} with its deadline moved forward to {@code later}'s if that is earlier. */
+  static KillRequest merge(KillRequest earlier, KillRequest later) {
+    if (!earlier.hasRequestedAtMs() || !earlier.hasGraceMs() || !later.hasRequestedAtMs()
+        || !later.hasGraceMs()) {
+      return later; // no deadlines to compare: the latest request is all we can go by
+    }
+    long deadline = Math.min(earlier.getRequestedAtMs() + earlier.getGraceMs(),
+        later.getRequestedAtMs() + later.getGraceMs());
+    return earlier.toBuilder()
+        .setGraceMs(Math.max(0, deadline - earlier.getRequestedAtMs())).build();
   }
 
   /** The pending request, if any; an unreadable file counts as none. */

@@ -5,22 +5,27 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import thermos.ckpt.ProcessStateHandler;
+import thermos.ckpt.TaskStateHandler;
 import thermos.common.Clock;
 import thermos.config.ProcessConfig;
 import thermos.config.TaskConfig;
 import thermos.proto.ProcessStatus;
+import thermos.proto.TaskState;
+import thermos.proto.TaskStatus;
 
 /**
  * The task's two plans — regular processes (ACTIVE) and final ones (FINALIZING) — kept in step
  * with the checkpoint: it is a dispatcher handler, so replay and live records update the plans
  * through the same path.
  */
-final class Plans implements ProcessStateHandler {
+final class Plans implements ProcessStateHandler, TaskStateHandler {
   private static final Logger log = LoggerFactory.getLogger(Plans.class);
 
   private final TaskConfig task;
   private final TaskPlanner regular;
   private final TaskPlanner finalizing;
+  /** Whether the regular plan was healthy when the first CLEANING status was applied. */
+  private Boolean healthyAtCleaning;
 
   Plans(TaskConfig task, Clock clock, int runLimit) {
     this.task = task;
@@ -53,6 +58,23 @@ final class Plans implements ProcessStateHandler {
   /** Thermos' verdict for a task that ends without being killed or lost. */
   boolean regularHealthy() {
     return regular.isHealthy(task.maxFailures());
+  }
+
+  /**
+   * The verdict of a task that ended on its own, as it stood when CLEANING began (losses at the
+   * run cap during CLEANING do not change it), or null before CLEANING. The same whether the
+   * CLEANING status was written live or replayed by a restarted runner.
+   */
+  TaskState verdictAtCleaning() {
+    return healthyAtCleaning == null ? null
+        : healthyAtCleaning ? TaskState.SUCCESS : TaskState.FAILED;
+  }
+
+  @Override
+  public void onCleaning(TaskStatus update) {
+    if (healthyAtCleaning == null) {
+      healthyAtCleaning = regularHealthy();
+    }
   }
 
   @Override

@@ -38,6 +38,8 @@ final class RunTable {
   private final LaunchPlanner launches;
   private final Map<String, RunRef> live = new LinkedHashMap<>();
   private final List<RunRef> draining = new ArrayList<>();
+  /** What {@link #terminate} chose: a chosen run that comes up afterwards is TERMed then. */
+  private Predicate<String> terminating = p -> false;
 
   RunTable(RunnerConfig config, Clock clock, ProcessPlatform platform, ReplayState state,
       Writer writer, ProcessEvents events) {
@@ -56,17 +58,27 @@ final class RunTable {
 
   // ---- launching ----
 
-  /** Launches what {@code plan} says may start now, within the task's concurrency limit. */
-  void launchRunnable(TaskPlanner plan) throws IOException {
+  /**
+   * Launches what {@code plan} says may start now, within the task's concurrency limit.
+   *
+   * @return true if a launch failed (a FAILED run was recorded: the plan changed without an event)
+   */
+  boolean launchRunnable(TaskPlanner plan) throws IOException {
+    boolean failed = false;
     for (String name : plan.toLaunch(config.task().maxConcurrency())) {
       long seq = state.latestSeq(name) + 1;
       writer.write(Records.waiting(name, seq));
-      fork(name, state.runCount(name) - 1, seq + 1);
+      failed |= !fork(name, state.runCount(name) - 1, seq + 1);
     }
+    return failed;
   }
 
-  /** Starts the run whose WAITING record is written; a launch failure is a failed run. */
-  private void fork(String name, int run, long seq) throws IOException {
+  /**
+   * Starts the run whose WAITING record is written; a launch failure is a failed run.
+   *
+   * @return false if the launch failed
+   */
+  private boolean fork(String name, int run, long seq) throws IOException {
     ProcessConfig process = config.task().process(name);
     RunRef ref;
     try {
@@ -74,7 +86,7 @@ final class RunTable {
     } catch (LaunchException | RuntimeException e) {
       log.warn("process {} run {} could not be launched: {}", name, run, e.getMessage());
       writer.write(Records.launchFailed(name, seq, clock.currentTimeSeconds()));
-      return;
+      return false;
     }
     try {
       writer.write(Records.forked(name, seq, ref.forkTime(), ref.coordinatorPid()));
@@ -85,6 +97,7 @@ final class RunTable {
       throw e;
     }
     live.put(name, ref);
+    return true;
   }
 
   // ---- what the platform reports ----
@@ -96,7 +109,12 @@ final class RunTable {
     }
     writer.write(Records.running(r.process(), state.latestSeq(r.process()) + 1, r.startTime(),
         r.pid()));
-    live.put(r.process(), ref.withUser(r.pid(), r.startTime()));
+    RunRef up = ref.withUser(r.pid(), r.startTime());
+    live.put(r.process(), up);
+    if (terminating.test(r.process())) {
+      // It was still FORKED (no user process to signal) when CLEANING sent its SIGTERMs.
+      platform.signalRun(up, Signal.TERM, false);
+    }
   }
 
   void onExited(RunnerEvent.Exited x) throws IOException {
@@ -174,6 +192,7 @@ final class RunTable {
 
   /** SIGTERM every live run chosen (sparing coordinators, which record the exits) and orphans. */
   void terminate(Predicate<String> which) {
+    terminating = which;
     List<RunRef> chosen = live.values().stream().filter(r -> which.test(r.process())).toList();
     platform.signalRuns(chosen, Signal.TERM, false);
     platform.signalOrphans(live.values(), Signal.TERM);

@@ -43,6 +43,8 @@ final class Stages {
   private long preemptionDeadline = TaskRunner.NONE;
   private long finalizationStart = TaskRunner.NONE;
   private long recheckAt = TaskRunner.NONE;
+  /** Restarted in CLEANING: the SIGTERMs CLEANING owes may never have been sent. */
+  private boolean resumedInCleaning;
 
   Stages(RunnerConfig config, Clock clock, Plans plans, RunTable runs, StatusWriter status,
       ReplayState state, Finisher finisher) {
@@ -61,7 +63,8 @@ final class Stages {
       TaskStatus cleaning = firstStatus(TaskState.CLEANING);
       finalizationStart = cleaning != null && cleaning.hasTimestampMs()
           ? monotonicAt(cleaning.getTimestampMs()) : clock.nanoTime();
-      verdict = plans.regularHealthy() ? TaskState.SUCCESS : TaskState.FAILED;
+      verdict = plans.verdictAtCleaning();
+      resumedInCleaning = current == TaskState.CLEANING;
     }
   }
 
@@ -132,8 +135,8 @@ final class Stages {
       enterCleaning();
       return true;
     }
-    runs.launchRunnable(plan);
-    return false;
+    // A failed launch is recorded without any event: if it ended the plan, act on it now.
+    return runs.launchRunnable(plan) && (plan.isComplete() || !plans.regularHealthy());
   }
 
   private void enterCleaning() throws IOException {
@@ -147,6 +150,12 @@ final class Stages {
     if (budgetExhausted()) {
       terminal();
       return true;
+    }
+    if (resumedInCleaning) {
+      // The runner that wrote CLEANING may have died before signalling (or the signalled runs
+      // may not have been up): TERM again, once the exits recorded meanwhile are applied.
+      resumedInCleaning = false;
+      runs.terminate(p -> !plans.isFinal(p));
     }
     runs.detectForkTimeouts(plans.regular());
     if (runs.anyLive(p -> !plans.isFinal(p))) {
@@ -172,8 +181,7 @@ final class Stages {
       terminal();
       return true;
     }
-    runs.launchRunnable(plan);
-    return false;
+    return runs.launchRunnable(plan) && (plan.isComplete() || plan.isDeadlocked());
   }
 
   /** Kills whatever is left (recorded first), then writes the terminal state. */
@@ -215,7 +223,12 @@ final class Stages {
       return clock.nanoTime();
     }
     if (plan != null) {
-      double wait = plan.minWaitSeconds();
+      if (!plan.toLaunch(config.task().maxConcurrency()).isEmpty()) {
+        // Launchable now (a failed launch retried without min_duration): step again at once.
+        return clock.nanoTime();
+      }
+      // Gates already open are waiting for room under max_concurrency: only an exit helps.
+      double wait = plan.nextGateSeconds();
       if (wait < Double.MAX_VALUE) {
         next = Math.min(next, clock.nanoTime() + (long) Math.ceil(wait * 1e9));
       }

@@ -134,6 +134,24 @@ public final class TaskPlanner {
     return min;
   }
 
+  /**
+   * Seconds until the next min_duration gate opens for a process that waits for nothing else,
+   * or {@link Double#MAX_VALUE}. Unlike {@link #minWaitSeconds()} it ignores processes whose gate
+   * is already open: those are waiting for room under max_concurrency, which only an exit frees.
+   */
+  public double nextGateSeconds() {
+    double min = Double.MAX_VALUE;
+    for (String p : processes.keySet()) {
+      if (eligible(p)) {
+        double wait = waitSeconds(p);
+        if (wait > 0) {
+          min = Math.min(min, wait);
+        }
+      }
+    }
+    return min;
+  }
+
   // ---- transitions ----
 
   public void setRunning(String p) {

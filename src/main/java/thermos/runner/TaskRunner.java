@@ -18,6 +18,7 @@ import thermos.ckpt.CheckpointWriter;
 import thermos.ckpt.CorruptCheckpointException;
 import thermos.ckpt.ReplayState;
 import thermos.ckpt.States;
+import thermos.ckpt.Syncer;
 import thermos.ckpt.UniversalStateHandler;
 import thermos.common.Clock;
 import thermos.proto.KillRequest;
@@ -79,12 +80,21 @@ public final class TaskRunner implements Closeable {
 
   static TaskRunner open(RunnerConfig config, Clock clock, ProcessPlatform platform,
       int runnerPid, boolean waitForLock) throws RunnerException {
+    return open(config, clock, platform, runnerPid, waitForLock, Syncer.FORCE);
+  }
+
+  /**
+   * Test hook: {@code syncer} makes each appended record durable (simulation tests skip the
+   * fsync, and crash the runner right after a chosen record).
+   */
+  static TaskRunner open(RunnerConfig config, Clock clock, ProcessPlatform platform,
+      int runnerPid, boolean waitForLock, Syncer syncer) throws RunnerException {
     TaskRunner runner = new TaskRunner(config, clock, platform, runnerPid);
-    runner.recover(waitForLock);
+    runner.recover(waitForLock, syncer);
     return runner;
   }
 
-  private void recover(boolean waitForLock) throws RunnerException {
+  private void recover(boolean waitForLock, Syncer syncer) throws RunnerException {
     var checkpoint = config.checkpoint();
     try {
       if (!Files.exists(checkpoint) && sentinels.finishedExists()) {
@@ -94,7 +104,7 @@ public final class TaskRunner implements Closeable {
       }
       Files.createDirectories(checkpoint.getParent());
       CheckpointWriter writer = CheckpointWriter.open(checkpoint,
-          CheckpointWriter.Options.defaults().withWaitForLock(waitForLock),
+          CheckpointWriter.Options.defaults().withWaitForLock(waitForLock).withSyncer(syncer),
           record -> dispatcher.dispatch(state, record.ckpt(), record.offset(), true));
       runnerLog = new RunnerLog(writer, state, dispatcher);
     } catch (CheckpointLockedException e) {
@@ -109,6 +119,17 @@ public final class TaskRunner implements Closeable {
     }
     TaskState current = state.taskState();
     if (current != null && States.isTerminal(current)) {
+      try {
+        if (sentinels.activeExists()) {
+          // A runner died between the terminal record and moving the sentinel: finish the job.
+          finishSentinel();
+        }
+      } catch (IOException e) {
+        closeQuietly();
+        throw new RunnerException(RunnerException.UNKNOWN_ERROR, "task " + config.taskId()
+            + " is already " + current + " but its sentinel cannot be moved to finished: "
+            + e.getMessage(), e);
+      }
       closeQuietly();
       throw new RunnerException(RunnerException.TERMINAL_TASK,
           "task " + config.taskId() + " is already " + current);

@@ -3,16 +3,20 @@ package thermos.runner;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import thermos.common.Clock;
 
 /**
  * A process platform with no processes: runs are records the test drives (start, exit, vanish),
  * and signals take effect immediately and deterministically. Runs survive a runner "crash" so a
- * new runner can re-attach to them, as real coordinators do.
+ * new runner can re-attach to them, as real coordinators do: a coordinator records the exit of
+ * its run (the exit code, or the signal that killed it) whether or not a runner is following, and
+ * {@link #reattach} reports it with its real stop time.
+ *
+ * <p>As on the real platform, the task's processes outside every live run — escaped daemons
+ * ({@link #addOrphan}) and what is left of runs the runner no longer follows (e.g. a run a
+ * crashed runner launched but never recorded) — are the "orphans" of {@link #signalOrphans}.
  */
 public final class FakePlatform implements ProcessPlatform {
   /** One run of one process, as the fake OS sees it. */
@@ -26,8 +30,9 @@ public final class FakePlatform implements ProcessPlatform {
     public boolean ignoresTerm;
     /** A background child that stays in the session after the user process exits. */
     public boolean lingeringChild;
-    /** The exit the coordinator recorded while no runner followed the run. */
-    Termination unreported;
+    /** What the coordinator recorded when the user process ended (null: nothing recorded). */
+    Termination termination;
+    double stopTime;
     boolean forgotten;
     final List<Signal> signals = new ArrayList<>();
 
@@ -37,12 +42,36 @@ public final class FakePlatform implements ProcessPlatform {
       this.events = events;
     }
 
+    public String process() {
+      return ref.process();
+    }
+
+    public int run() {
+      return ref.run();
+    }
+
     public List<Signal> signals() {
       return List.copyOf(signals);
     }
 
-    boolean alive() {
+    /** What the coordinator recorded, or null. */
+    public Termination termination() {
+      return termination;
+    }
+
+    public boolean alive() {
       return coordinatorAlive || userAlive || lingeringChild;
+    }
+
+    /** A runner follows this run and hears about it right away. */
+    boolean followed() {
+      return !forgotten && events != null;
+    }
+
+    @Override
+    public String toString() {
+      return ref + (coordinatorAlive ? " coord" : "") + (userAlive ? " user" : "")
+          + (lingeringChild ? " child" : "") + (termination != null ? " " + termination : "");
     }
   }
 
@@ -54,7 +83,8 @@ public final class FakePlatform implements ProcessPlatform {
   }
 
   private final Clock clock;
-  private final Map<String, FakeRun> runs = new LinkedHashMap<>();
+  /** Every run ever launched, in launch order (a run index may repeat after a crash). */
+  private final List<FakeRun> runs = new ArrayList<>();
   private final List<Orphan> orphans = new ArrayList<>();
   private final Set<String> failLaunch = new HashSet<>();
   private final Set<String> ignoreTerm = new HashSet<>();
@@ -65,14 +95,14 @@ public final class FakePlatform implements ProcessPlatform {
     this.clock = clock;
   }
 
-  private static String key(String process, int run) {
-    return process + "/" + run;
-  }
-
   // ---- configuration ----
 
   public void failLaunchesOf(String process) {
     failLaunch.add(process);
+  }
+
+  public void stopFailingLaunchesOf(String process) {
+    failLaunch.remove(process);
   }
 
   /** Every future run of {@code process} ignores SIGTERM. */
@@ -88,19 +118,25 @@ public final class FakePlatform implements ProcessPlatform {
 
   // ---- driving runs ----
 
+  /** The latest launch of run {@code run} of {@code process}. */
   public FakeRun run(String process, int run) {
-    FakeRun r = runs.get(key(process, run));
-    if (r == null) {
-      throw new AssertionError("no run " + key(process, run) + "; runs: " + runs.keySet());
+    FakeRun found = null;
+    for (FakeRun r : runs) {
+      if (r.process().equals(process) && r.run() == run) {
+        found = r;
+      }
     }
-    return r;
+    if (found == null) {
+      throw new AssertionError("no run " + process + "/" + run + "; runs: " + runs);
+    }
+    return found;
   }
 
   /** The latest run of {@code process}. */
   public FakeRun latest(String process) {
     FakeRun latest = null;
-    for (FakeRun r : runs.values()) {
-      if (r.ref.process().equals(process)) {
+    for (FakeRun r : runs) {
+      if (r.process().equals(process)) {
         latest = r;
       }
     }
@@ -110,54 +146,81 @@ public final class FakePlatform implements ProcessPlatform {
     return latest;
   }
 
+  /** Every run launched so far, in launch order. */
+  public List<FakeRun> runs() {
+    return List.copyOf(runs);
+  }
+
   public boolean launched(String process) {
-    return runs.values().stream().anyMatch(r -> r.ref.process().equals(process));
+    return runs.stream().anyMatch(r -> r.process().equals(process));
+  }
+
+  /** How many runs of {@code process} were launched. */
+  public int launchCount(String process) {
+    return (int) runs.stream().filter(r -> r.process().equals(process)).count();
   }
 
   /** The user process comes up (the coordinator records RUNNING). */
   public void start(String process) {
-    FakeRun r = latest(process);
+    start(latest(process));
+  }
+
+  public void start(FakeRun r) {
+    if (!r.coordinatorAlive || r.started) {
+      throw new AssertionError("cannot start " + r);
+    }
     int pid = nextPid++;
     r.ref = r.ref.withUser(pid, clock.currentTimeSeconds());
     r.userAlive = true;
     r.started = true;
-    if (!r.forgotten && r.events != null) {
-      r.events.running(process, r.ref.run(), pid, r.ref.startTime());
+    if (r.followed()) {
+      r.events.running(r.process(), r.run(), pid, r.ref.startTime());
     }
   }
 
   /** The user process ends; the coordinator records it and exits. */
   public void end(String process, Termination t) {
-    FakeRun r = latest(process);
+    end(latest(process), t);
+  }
+
+  public void end(FakeRun r, Termination t) {
+    if (!r.userAlive || !r.coordinatorAlive) {
+      throw new AssertionError("cannot end " + r);
+    }
     r.userAlive = false;
-    r.coordinatorAlive = false;
-    if (r.forgotten) {
-      return;
-    }
-    if (r.events != null) {
-      r.events.exited(process, r.ref.run(), t, clock.currentTimeSeconds());
-    } else {
-      r.unreported = t;
-    }
+    recordExit(r, t);
   }
 
   public void exit(String process, int code) {
     end(process, Termination.exited(code));
   }
 
+  /** The coordinator records the user process's end, tells a following runner, and exits. */
+  private void recordExit(FakeRun r, Termination t) {
+    r.coordinatorAlive = false;
+    r.termination = t;
+    r.stopTime = clock.currentTimeSeconds();
+    if (r.followed()) {
+      r.events.exited(r.process(), r.run(), t, r.stopTime);
+    }
+  }
+
   /** The coordinator dies without recording an exit (e.g. SIGKILLed by someone else). */
   public void vanish(String process) {
-    FakeRun r = latest(process);
+    vanish(latest(process));
+  }
+
+  public void vanish(FakeRun r) {
     r.coordinatorAlive = false;
     r.userAlive = false;
-    if (!r.forgotten && r.events != null) {
-      r.events.vanished(process, r.ref.run());
+    if (r.followed()) {
+      r.events.vanished(r.process(), r.run());
     }
   }
 
   /** The runner died: nothing is followed until a new runner re-attaches. */
   public void runnerCrashed() {
-    for (FakeRun r : runs.values()) {
+    for (FakeRun r : runs) {
       r.events = null;
     }
   }
@@ -165,11 +228,11 @@ public final class FakePlatform implements ProcessPlatform {
   /** Every process of the task that is still alive (runs, leftovers, orphans). */
   public List<String> aliveProcesses() {
     List<String> alive = new ArrayList<>();
-    runs.forEach((k, r) -> {
+    for (FakeRun r : runs) {
       if (r.alive()) {
-        alive.add(k);
+        alive.add(r.toString());
       }
-    });
+    }
     for (int i = 0; i < orphans.size(); i++) {
       if (orphans.get(i).alive) {
         alive.add("orphan#" + i);
@@ -190,14 +253,24 @@ public final class FakePlatform implements ProcessPlatform {
         clock.currentTimeSeconds(), null, null);
     FakeRun r = new FakeRun(request, ref, events);
     r.ignoresTerm = ignoreTerm.contains(request.process());
-    runs.put(key(request.process(), request.run()), r);
+    runs.add(r);
     return ref;
+  }
+
+  private FakeRun find(RunRef ref) {
+    for (FakeRun r : runs) {
+      if (r.ref.coordinatorPid() == ref.coordinatorPid() && r.process().equals(ref.process())
+          && r.run() == ref.run()) {
+        return r;
+      }
+    }
+    return null;
   }
 
   @Override
   public void reattach(RunRef ref, ProcessEvents events) {
-    FakeRun r = runs.get(key(ref.process(), ref.run()));
-    if (r == null || r.ref.coordinatorPid() != ref.coordinatorPid()) {
+    FakeRun r = find(ref);
+    if (r == null) {
       events.vanished(ref.process(), ref.run());
       return;
     }
@@ -206,9 +279,8 @@ public final class FakePlatform implements ProcessPlatform {
     if (r.started && ref.pid() == null) {
       events.running(ref.process(), ref.run(), r.ref.pid(), r.ref.startTime());
     }
-    if (r.unreported != null) {
-      events.exited(ref.process(), ref.run(), r.unreported, clock.currentTimeSeconds());
-      r.unreported = null;
+    if (r.termination != null) {
+      events.exited(ref.process(), ref.run(), r.termination, r.stopTime);
     } else if (!r.coordinatorAlive) {
       events.vanished(ref.process(), ref.run());
     }
@@ -216,41 +288,40 @@ public final class FakePlatform implements ProcessPlatform {
 
   @Override
   public void forget(String process, int run) {
-    FakeRun r = runs.get(key(process, run));
-    if (r != null) {
-      r.forgotten = true;
+    for (FakeRun r : runs) {
+      if (r.process().equals(process) && r.run() == run) {
+        r.forgotten = true;
+      }
     }
   }
 
   @Override
   public int signalRun(RunRef ref, Signal signal, boolean includeCoordinator) {
-    FakeRun r = runs.get(key(ref.process(), ref.run()));
-    if (r == null || r.ref.coordinatorPid() != ref.coordinatorPid()) {
-      return 0;
-    }
+    FakeRun r = find(ref);
+    return r == null ? 0 : signal(r, signal, includeCoordinator);
+  }
+
+  private int signal(FakeRun r, Signal signal, boolean includeCoordinator) {
     r.signals.add(signal);
+    boolean dies = signal == Signal.KILL || !r.ignoresTerm;
     int n = 0;
-    if (r.lingeringChild && (signal == Signal.KILL || !r.ignoresTerm)) {
+    if (r.lingeringChild && dies) {
       r.lingeringChild = false;
       n++;
     }
-    if (r.userAlive && (signal == Signal.KILL || !r.ignoresTerm)) {
+    if (r.userAlive && dies) {
       n++;
       r.userAlive = false;
-      if (!includeCoordinator) {
+      if (r.coordinatorAlive && !includeCoordinator) {
         // the coordinator survives and records the death by signal
-        r.coordinatorAlive = false;
-        if (!r.forgotten && r.events != null) {
-          r.events.exited(ref.process(), ref.run(), Termination.signalled(signal.number()),
-              clock.currentTimeSeconds());
-        }
+        recordExit(r, Termination.signalled(signal.number()));
       }
     }
     if (includeCoordinator && r.coordinatorAlive) {
       r.coordinatorAlive = false;
       n++;
-      if (!r.forgotten && r.events != null) {
-        r.events.vanished(ref.process(), ref.run());
+      if (r.followed()) {
+        r.events.vanished(r.process(), r.run());
       }
     }
     return n;
@@ -258,8 +329,19 @@ public final class FakePlatform implements ProcessPlatform {
 
   @Override
   public boolean runAlive(RunRef ref) {
-    FakeRun r = runs.get(key(ref.process(), ref.run()));
-    return r != null && r.ref.coordinatorPid() == ref.coordinatorPid() && r.alive();
+    FakeRun r = find(ref);
+    return r != null && r.alive();
+  }
+
+  /** Runs of the task that are alive but not among {@code live}: leftovers, to the runner. */
+  private List<FakeRun> leftovers(Collection<RunRef> live) {
+    List<FakeRun> out = new ArrayList<>();
+    for (FakeRun r : runs) {
+      if (r.alive() && live.stream().noneMatch(l -> find(l) == r)) {
+        out.add(r);
+      }
+    }
+    return out;
   }
 
   @Override
@@ -274,12 +356,17 @@ public final class FakePlatform implements ProcessPlatform {
         n++;
       }
     }
+    for (FakeRun r : leftovers(live)) {
+      // Outside the live runs, the whole tree is fair game; a coordinator survives a TERM (it
+      // traps it to record its child's end), not a KILL.
+      n += signal(r, signal, signal == Signal.KILL);
+    }
     return n;
   }
 
   @Override
   public boolean orphansAlive(Collection<RunRef> live) {
-    return orphans.stream().anyMatch(o -> o.alive);
+    return orphans.stream().anyMatch(o -> o.alive) || !leftovers(live).isEmpty();
   }
 
   @Override
