@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import thermos.ckpt.States;
 import thermos.ckpt.TaskPath;
 import thermos.common.Clock;
 import thermos.proto.TaskState;
@@ -161,7 +162,11 @@ public final class TaskStopper {
       long now = clock.nanoTime();
       Duration left = Duration.ofNanos(Math.max(0, start + grace.toNanos() - now));
       try {
-        return new Result(takeover.takeOver(terminal, left, deadline), true);
+        TaskState end = takeover.takeOver(terminal, left, deadline);
+        if (!States.isTerminal(end)) {
+          throw new TaskError("the takeover of " + taskId + " ended in " + end);
+        }
+        return new Result(end, true);
       } catch (TaskError e) {
         // The runner may have finished the task after all (e.g. just before it was killed).
         CheckpointSnapshot after = watch.read();

@@ -13,6 +13,8 @@ final class FakeRunner implements ForkedRunner {
   private Termination termination;
   /** What the runner does when signalled (true = lose); default nothing. */
   Consumer<Boolean> onWake = lose -> {};
+  /** Like ChildRunner: only an announced runner is signalled. */
+  java.util.function.LongPredicate announced = pid -> true;
   int wakes;
   int destroys;
 
@@ -33,7 +35,7 @@ final class FakeRunner implements ForkedRunner {
 
   @Override
   public boolean wake(boolean lose) {
-    if (!isAlive()) {
+    if (!isAlive() || !announced.test(pid)) {
       return false;
     }
     wakes++;

@@ -39,7 +39,14 @@ final class Scenario {
   int kills;
 
   Scenario() {
-    runner.announce();
+    this(true);
+  }
+
+  /** @param announced the runner has already started the task */
+  Scenario(boolean announced) {
+    if (announced) {
+      runner.announce();
+    }
     w.takeover.runner = runner;
   }
 

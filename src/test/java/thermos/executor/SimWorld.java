@@ -171,6 +171,12 @@ final class SimWorld {
       if (failure != null) {
         throw new TaskError("cannot take over: " + failure);
       }
+      if (isTerminal()) {
+        return state;
+      }
+      if (problem != null) {
+        throw new TaskError("cannot write the terminal state: " + problem);
+      }
       write(terminal, 1);
       return state;
     }
