@@ -52,7 +52,7 @@ public final class RunnerLauncher {
   }
 
   public RunnerLauncher withJar(Path j) {
-    return new RunnerLauncher(null, java, Objects.requireNonNull(j), jvmFlags, appCds);
+    return new RunnerLauncher(null, java, j.toAbsolutePath(), jvmFlags, appCds);
   }
 
   public RunnerLauncher withJava(Path j) {
