@@ -84,6 +84,20 @@ final class LiveTasks {
         .toList();
   }
 
+  /** Live runner JVMs of the task (found by their command line). */
+  static List<ProcInfo> runnersOf(String taskId) {
+    ProcTable procs = new ProcTable();
+    return procs.all().stream().filter(ProcInfo::isAlive).filter(p -> {
+      try {
+        String cmdline = Files.readString(Path.of("/proc", Integer.toString(p.pid()), "cmdline"),
+            StandardCharsets.ISO_8859_1);
+        return cmdline.contains("\0runner\0") && cmdline.contains("\0--task-id\0" + taskId + "\0");
+      } catch (IOException e) {
+        return false;
+      }
+    }).toList();
+  }
+
   /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
   static void await(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
