@@ -4,8 +4,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The runner process of a task, as whoever stops the task sees it: a child the executor forked,
- * or a process found through the checkpoint. Only used to wake it and to know when it is gone —
- * never to decide the task's state.
+ * or a process found through the checkpoint. Only used to wake it, to know when it is gone and
+ * to choose whom to signal — never to decide the task's state.
  */
 public interface RunnerHandle {
   /** Alive, and still the same process (a zombie is dead). */
@@ -16,6 +16,11 @@ public interface RunnerHandle {
 
   /** Completes when the runner exits (may complete late for a process that is not our child). */
   CompletableFuture<?> onExit();
+
+  /** SIGKILLs the runner if it is ours to kill; false if it was not signalled. */
+  default boolean destroy() {
+    return false;
+  }
 
   /** No runner at all. */
   RunnerHandle NONE = new RunnerHandle() {

@@ -1,118 +1,193 @@
 package thermos.executor;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import thermos.ckpt.CheckpointProblem;
 import thermos.ckpt.States;
 import thermos.ckpt.TaskPath;
 import thermos.common.Clock;
-import thermos.monitor.TaskMonitor;
-import thermos.proto.KillRequest;
 import thermos.proto.TaskState;
-import thermos.runner.KillRequests;
-import thermos.runner.RunnerException;
-import thermos.runner.Takeover;
 
 /**
- * Stops a task, deciding only on its checkpoint (DESIGN.md §5): records a durable kill request
- * carrying the grace period, wakes the runner, waits — on file events and the runner's exit —
- * for a terminal status, and if the runner is dead, hung or too slow, takes the task over and
- * finishes the kill itself.
+ * Stops a task, deciding only on its checkpoint (DESIGN.md §5):
+ *
+ * <ol>
+ *   <li>checkpoint already terminal → return at once;
+ *   <li>record a durable kill request carrying the grace {@code g} (clamped so that
+ *       {@code g + slack < timeout}, see {@link StopBudget}) and wake the runner;
+ *   <li>wait — on checkpoint file events and the runner's exit, never a poll loop — until the
+ *       checkpoint is terminal, for at most {@code g + runnerSlack};
+ *   <li>if it is not (runner dead, hung or too slow): take the task over, by the deadline;
+ *   <li>raise only if even that cannot reach a terminal state, with the reason.
+ * </ol>
+ *
+ * Liveness only chooses whom to signal and when to stop waiting for the runner. Every wait is
+ * on the injected clock and {@link CheckpointWatch}, so tests drive a stop deterministically.
  */
 public final class TaskStopper {
   private static final Logger log = LoggerFactory.getLogger(TaskStopper.class);
-  /** Time the runner gets beyond the grace period to write its terminal status. */
-  public static final Duration SLACK = Duration.ofSeconds(2);
+  /** The whole fixed slack beyond the grace (runner slack + takeover reserve). */
+  public static final Duration SLACK = StopBudget.DEFAULT.slack();
+  /** What the deadline-less {@link #stop(TaskState, Duration, RunnerHandle)} gives a takeover. */
+  static final Duration UNBOUNDED_TAKEOVER = Duration.ofSeconds(30);
 
   /** How a stop ended. */
   public record Result(TaskState state, boolean tookOver) {}
 
-  private final TaskPath paths;
   private final String taskId;
+  private final CheckpointWatch checkpoint; // null: open a monitor per stop
+  private final TaskPath paths;
+  private final KillRequester requester;
+  private final TaskTakeover takeover;
   private final Clock clock;
+  private final StopBudget budget;
 
+  /** A stopper on the real checkpoint, opening a monitor for each stop (the CLI). */
   public TaskStopper(TaskPath paths, String taskId, Clock clock) {
-    this.paths = paths;
-    this.taskId = taskId;
-    this.clock = clock;
+    this(taskId, null, paths, new FileKillRequester(paths, taskId, clock),
+        new LocalTakeover(paths, taskId, clock), clock, StopBudget.DEFAULT);
   }
 
   /**
-   * Drives the task to a terminal state.
-   *
-   * @param terminal KILLED or LOST (the state a successful stop records)
-   * @param grace what the processes get between SIGTERM and SIGKILL
-   * @param runner the task's runner, or {@link RunnerHandle#NONE}
-   * @throws TaskError if even a takeover cannot reach a terminal state
+   * A stopper on the given parts; {@code checkpoint} stays the caller's (it is not closed).
+   */
+  public TaskStopper(String taskId, CheckpointWatch checkpoint, KillRequester requester,
+      TaskTakeover takeover, Clock clock, StopBudget budget) {
+    this(taskId, checkpoint, null, requester, takeover, clock, budget);
+  }
+
+  private TaskStopper(String taskId, CheckpointWatch checkpoint, TaskPath paths,
+      KillRequester requester, TaskTakeover takeover, Clock clock, StopBudget budget) {
+    this.taskId = taskId;
+    this.checkpoint = checkpoint;
+    this.paths = paths;
+    this.requester = requester;
+    this.takeover = takeover;
+    this.clock = clock;
+    this.budget = budget;
+  }
+
+  public StopBudget budget() {
+    return budget;
+  }
+
+  /**
+   * {@link #stop(TaskState, Duration, RunnerHandle, Duration)} with a timeout that keeps the
+   * whole grace and gives a takeover 30 s more than its reserve (the CLI's kill).
    */
   public Result stop(TaskState terminal, Duration grace, RunnerHandle runner)
       throws TaskError, InterruptedException {
+    return stop(terminal, grace, runner, budget.minimumTimeout(grace).plus(UNBOUNDED_TAKEOVER));
+  }
+
+  /**
+   * Drives the task to a terminal state within {@code timeout}.
+   *
+   * @param terminal KILLED or LOST (the state a successful stop records)
+   * @param grace what the processes get between SIGTERM and SIGKILL (clamped to fit)
+   * @param runner the task's runner, or {@link RunnerHandle#NONE}
+   * @throws TaskError if even a takeover cannot reach a terminal state in time, with the reason
+   * @throws IllegalArgumentException if {@code timeout} does not exceed the slack
+   */
+  public Result stop(TaskState terminal, Duration grace, RunnerHandle runner, Duration timeout)
+      throws TaskError, InterruptedException {
+    if (terminal != TaskState.KILLED && terminal != TaskState.LOST) {
+      throw new IllegalArgumentException("a stop ends in KILLED or LOST, not " + terminal);
+    }
     long start = clock.nanoTime();
-    try (TaskMonitor monitor = new TaskMonitor(paths, taskId,
-        TaskMonitor.Options.defaults().withClock(clock))) {
-      Optional<TaskState> now = terminalState(monitor);
-      if (now.isPresent()) {
-        return new Result(now.get(), false);
+    Duration g = budget.graceWithin(grace, timeout);
+    if (g.compareTo(grace) < 0) {
+      log.warn("task {}: grace {} ms does not fit a {} ms stop; clamped to {} ms", taskId,
+          grace.toMillis(), timeout.toMillis(), g.toMillis());
+    }
+    CheckpointWatch watch = checkpoint != null ? checkpoint
+        : new MonitorCheckpointWatch(paths, taskId, clock);
+    try {
+      return new Stop(watch, terminal, g, runner, start, start + timeout.toNanos()).run();
+    } finally {
+      if (checkpoint == null) {
+        watch.close();
       }
-      requestKill(terminal, grace);
+    }
+  }
+
+  /** One stop in progress. */
+  private final class Stop {
+    final CheckpointWatch watch;
+    final TaskState terminal;
+    final Duration grace;
+    final RunnerHandle runner;
+    final long start;
+    final long deadline;
+    final long runnerUntil;
+
+    Stop(CheckpointWatch watch, TaskState terminal, Duration grace, RunnerHandle runner,
+        long start, long deadline) {
+      this.watch = watch;
+      this.terminal = terminal;
+      this.grace = grace;
+      this.runner = runner;
+      this.start = start;
+      this.deadline = deadline;
+      this.runnerUntil = start + grace.plus(budget.runnerSlack()).toNanos();
+    }
+
+    Result run() throws TaskError, InterruptedException {
+      CheckpointSnapshot s = watch.read();
+      if (s.isTerminal()) {
+        return new Result(s.state(), false);
+      }
+      requester.request(terminal, grace);
       if (runner.isAlive()) {
         runner.wake(terminal == TaskState.LOST);
-        runner.onExit().thenRun(monitor::nudge);
-        long waitUntil = start + grace.plus(SLACK).toNanos();
-        while (clock.nanoTime() < waitUntil && runner.isAlive()) {
-          monitor.awaitChange(Duration.ofNanos(waitUntil - clock.nanoTime()));
-          now = terminalState(monitor);
-          if (now.isPresent()) {
-            return new Result(now.get(), false);
+        CompletableFuture<?> exit = runner.onExit();
+        while (true) {
+          s = watch.read();
+          if (s.isTerminal()) {
+            return new Result(s.state(), false);
           }
-        }
-        now = terminalState(monitor);
-        if (now.isPresent()) {
-          return new Result(now.get(), false);
+          long now = clock.nanoTime();
+          if (!runner.isAlive() || now >= runnerUntil) {
+            break;
+          }
+          watch.await(Duration.ofNanos(runnerUntil - now), exit);
         }
         log.info("task {}: runner {} without a terminal status; taking over", taskId,
             runner.isAlive() ? "too slow" : "gone");
       }
-      Duration left = grace.minusNanos(clock.nanoTime() - start);
-      return new Result(takeOver(terminal, left.isNegative() ? Duration.ZERO : left), true);
-    }
-  }
-
-  private TaskState takeOver(TaskState terminal, Duration grace) throws TaskError,
-      InterruptedException {
-    try {
-      TaskState end = Takeover.kill(paths, taskId, terminal, grace);
-      if (!States.isTerminal(end)) {
-        throw new TaskError("takeover of " + taskId + " ended in non-terminal state " + end);
+      if (s.isCorrupt()) {
+        throw unreadable(s);
       }
-      return end;
-    } catch (RunnerException | IOException e) {
-      throw new TaskError("cannot take task " + taskId + " over: " + e.getMessage(), e);
+      long now = clock.nanoTime();
+      Duration left = Duration.ofNanos(Math.max(0, start + grace.toNanos() - now));
+      try {
+        TaskState end = takeover.takeOver(terminal, left, deadline);
+        if (!States.isTerminal(end)) {
+          throw new TaskError("the takeover of " + taskId + " ended in " + end);
+        }
+        return new Result(end, true);
+      } catch (TaskError e) {
+        // The runner may have finished the task after all (e.g. just before it was killed).
+        CheckpointSnapshot after = watch.read();
+        if (after.isTerminal()) {
+          return new Result(after.state(), true);
+        }
+        throw e;
+      }
     }
-  }
 
-  private void requestKill(TaskState terminal, Duration grace) throws TaskError {
-    try {
-      java.nio.file.Files.createDirectories(paths.checkpointDir(taskId));
-      KillRequests.write(paths.killRequest(taskId), KillRequest.newBuilder()
-          .setTerminalState(terminal).setGraceMs(grace.toMillis())
-          .setRequestedAtMs(clock.currentTimeMillis())
-          .setRequesterPid((int) ProcessHandle.current().pid()).build());
-    } catch (IOException e) {
-      throw new TaskError("cannot write kill request for " + taskId + ": " + e.getMessage(), e);
+    /**
+     * The log cannot be read, so no terminal state can be confirmed (nor taken over): the runner
+     * has had its chance to kill (it does not need the log); make sure nothing is left, then
+     * say why the stop cannot be confirmed.
+     */
+    private TaskError unreadable(CheckpointSnapshot s) {
+      boolean runnerKilled = runner.isAlive() && runner.destroy();
+      int stragglers = takeover.killStragglers();
+      return new TaskError("cannot confirm that task " + taskId + " stopped: its checkpoint is"
+          + " unreadable (" + s.problem() + ")" + (runnerKilled ? "; its runner was SIGKILLed"
+          : "") + "; " + stragglers + " leftover process(es) SIGKILLed");
     }
-  }
-
-  /** The terminal state the checkpoint holds, if any; a corrupt checkpoint is an error. */
-  private Optional<TaskState> terminalState(TaskMonitor monitor) throws TaskError {
-    Optional<CheckpointProblem> problem = monitor.problem();
-    Optional<TaskState> s = monitor.taskState();
-    if (problem.isPresent()) {
-      throw new TaskError("checkpoint of " + taskId + " is unreadable: " + problem.get());
-    }
-    return s.filter(States::isTerminal);
   }
 }

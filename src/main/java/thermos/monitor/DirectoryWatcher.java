@@ -62,6 +62,24 @@ public final class DirectoryWatcher {
   }
 
   /**
+   * Closes every watcher (their threads end; registrations stop delivering events) — for a
+   * process about to exit. A thread blocked in native code (the watch service's poll) makes the
+   * JVM's exit wait about 300 ms for it (HotSpot's VM_Exit), so the runner calls this last.
+   */
+  public static void closeAll() {
+    for (FileSystem fs : java.util.List.copyOf(WATCHERS.keySet())) {
+      DirectoryWatcher w = WATCHERS.remove(fs);
+      if (w != null) {
+        try {
+          w.service.close();
+        } catch (IOException e) {
+          log.debug("closing the watch service: {}", e.toString());
+        }
+      }
+    }
+  }
+
+  /**
    * Calls {@code listener} (on the watcher thread) with the name of any entry of {@code dir} that
    * is created, modified or deleted — or with null when events were lost (overflow) — until the
    * returned registration is closed. Events are nudges: listeners re-read what they care about.

@@ -225,6 +225,17 @@ public final class TaskMonitor implements Closeable {
    * {@code fallbackPoll} in case one is missed.
    */
   public boolean awaitChange(Duration timeout) throws InterruptedException {
+    return awaitChange(timeout, () -> false);
+  }
+
+  /**
+   * Like {@link #awaitChange(Duration)}, but also returns (false) as soon as {@code done} holds.
+   * {@code done} is checked under the same lock {@link #nudge()} notifies with, so whoever makes
+   * it true and then calls {@link #nudge()} can never be missed — unlike a check made before the
+   * call, which races with a nudge that lands just before the wait starts.
+   */
+  public boolean awaitChange(Duration timeout, java.util.function.BooleanSupplier done)
+      throws InterruptedException {
     Clock clock = options.clock();
     long nudged = nudges.get();
     long deadline = clock.nanoTime() + timeout.toNanos();
@@ -241,10 +252,10 @@ public final class TaskMonitor implements Closeable {
       }
       long slice = Math.min(remaining, pollNanos);
       synchronized (signal) {
-        if (closed) {
+        if (closed || done.getAsBoolean()) {
           return false;
         }
-        if (events.get() == seen) {
+        if (events.get() == seen && nudges.get() == nudged) {
           signal.wait(slice / 1_000_000, (int) (slice % 1_000_000));
         }
       }

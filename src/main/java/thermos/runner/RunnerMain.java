@@ -67,9 +67,11 @@ public final class RunnerMain {
       if (listener != null) {
         runner.addListener(listener);
       }
-      runner.start();
+      // Handle SIGUSR1/SIGUSR2 before the first status announces this runner's pid: whoever
+      // reads that pid may signal it at once, and an unhandled SIGUSR1 kills the JVM.
       try (KillWatch watch = KillWatch.install(runner, paths.killRequest(config.taskId()),
           config.preemptionWait())) {
+        runner.start();
         if (started != null) {
           started.accept(runner);
         }
@@ -124,7 +126,8 @@ public final class RunnerMain {
           "failed to interpolate task, missing: " + String.join(", ", unbound));
     }
     String taskJson = TaskJson.toJson(bound);
-    TaskPath paths = new TaskPath(o.checkpointRoot());
+    // Absolute: coordinators run with the sandbox as cwd and append to files under the root.
+    TaskPath paths = new TaskPath(o.checkpointRoot().toAbsolutePath());
     checkSameTask(paths.activeTaskFile(taskId), bound);
     Path sandbox = o.sandbox().toAbsolutePath();
     try {

@@ -1,0 +1,30 @@
+package thermos.executor;
+
+import java.time.Duration;
+import thermos.proto.TaskState;
+
+/**
+ * Finishes a task without its runner (real: {@link LocalTakeover} over Takeover.kill; tests: a
+ * scripted fake on a fake clock).
+ */
+public interface TaskTakeover {
+  /**
+   * Takes the task over — the checkpoint's lock (killing a verified live runner), the task's
+   * recorded settings — and kills it: SIGTERM, SIGKILL after {@code grace}, the terminal
+   * records, the finished sentinel.
+   *
+   * @param deadlineNanos on the stopper's clock: returns or throws by then
+   * @return the task's terminal state (an earlier natural one if it ended meanwhile)
+   * @throws TaskError with the reason, if it cannot reach a terminal state by the deadline
+   */
+  TaskState takeOver(TaskState terminal, Duration grace, long deadlineNanos)
+      throws TaskError, InterruptedException;
+
+  /**
+   * Without a readable checkpoint: SIGKILLs every process still carrying the task's marker
+   * (proven ours), so nothing is left behind.
+   *
+   * @return how many processes were signalled
+   */
+  int killStragglers();
+}
