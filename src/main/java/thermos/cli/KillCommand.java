@@ -28,6 +28,9 @@ import thermos.runner.local.RunnerProcess;
         "within it; takes over tasks whose runner is gone. Waits until each task is terminal;",
         "exit 0 when all are."})
 final class KillCommand implements Callable<Integer> {
+  /** How long a runner that has recorded the terminal state gets to move the sentinel. */
+  private static final Duration WIND_DOWN = Duration.ofSeconds(5);
+
   @Spec CommandSpec spec;
   @Mixin RootOption root;
   @Mixin Verbosity verbosity;
@@ -63,6 +66,9 @@ final class KillCommand implements Callable<Integer> {
         RunnerHandle runner = force ? RunnerHandle.NONE : runnerOf(paths, id);
         TaskStopper.Result r = new TaskStopper(paths, id, Clock.SYSTEM)
             .stop(TaskState.KILLED, grace, runner);
+        if (!r.tookOver()) {
+          awaitWindDown(paths, id, runner);
+        }
         out.println(r.state() + (r.tookOver() ? " (taken over)" : ""));
       } catch (TaskError e) {
         out.println("failed");
@@ -72,6 +78,20 @@ final class KillCommand implements Callable<Integer> {
       out.flush();
     }
     return failures == 0 ? ExitCodes.OK : ExitCodes.NOT_OK;
+  }
+
+  /**
+   * The runner writes the terminal status first and then moves the task's sentinel to
+   * {@code tasks/finished} and exits; a script that runs {@code status} right after {@code kill}
+   * must see the task finished. Waits (bounded, a few ms in practice) for either.
+   */
+  private static void awaitWindDown(TaskPath paths, String id, RunnerHandle runner)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WIND_DOWN.toNanos();
+    while (runner.isAlive() && !Files.exists(paths.finishedTaskFile(id))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(2);
+    }
   }
 
   /** The task's live runner, found through its checkpoint and proven by /proc. */

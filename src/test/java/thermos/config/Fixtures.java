@@ -1,27 +1,18 @@
 package thermos.config;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import thermos.common.SharedFixtures;
 
 /**
- * The Thermos fixtures in {@code shared/thermos-fixtures}, read in place: found by walking up
- * from the working directory (the project dir under Maven, {@code ../shared} beside it).
+ * The Thermos fixtures in {@code shared/thermos-fixtures}, read in place (found by {@link
+ * SharedFixtures}).
  */
 public final class Fixtures {
   private Fixtures() {}
 
   /** {@code shared/thermos-fixtures}; fails (never skips) when it cannot be found. */
   public static Path root() {
-    Path start = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared").resolve("thermos-fixtures");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("shared/thermos-fixtures not found in " + start
-        + " or any directory above it");
+    return SharedFixtures.dir();
   }
 
   /** {@code tasks/active} or {@code tasks/finished} of the fixture root. */

@@ -84,8 +84,9 @@ class BadInputIntegrationTest {
   void corruptCheckpointDuringStop() throws Exception {
     ThermosTaskRunner r = live().started(LiveTasks.SLEEP, LiveTasks.newId("corrupt"),
         Duration.ofSeconds(1));
-    LiveTasks.await("the sleep process", Duration.ofSeconds(30),
-        () -> !LiveTasks.processesOf(r.taskId()).isEmpty());
+    // Once RUNNING is recorded the runner writes nothing until the stop; appended bytes it wrote
+    // before that would simply be overwritten by its next record.
+    LiveTasks.awaitRunning(r, "sleepy");
     // A complete record whose CRC does not match: corruption, not a torn tail.
     ByteBuffer bad = ByteBuffer.allocate(12).putInt(4).putInt(0xDEADBEEF).putInt(0x01020304);
     Files.write(r.paths().runnerCheckpoint(r.taskId()), bad.array(), StandardOpenOption.APPEND);

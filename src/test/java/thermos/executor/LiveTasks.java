@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import thermos.ckpt.LogReplay;
+import thermos.proto.ProcessState;
 import thermos.runner.local.LocalProcessPlatform;
 import thermos.runner.local.ProcInfo;
 import thermos.runner.local.ProcTable;
@@ -112,6 +115,23 @@ final class LiveTasks {
         throw new AssertionError(e);
       }
     }
+  }
+
+  /**
+   * Waits until the checkpoint shows {@code process} RUNNING: the runner has recorded all it will
+   * until something happens to the task (a live process alone does not say that, since the
+   * runner records RUNNING a moment after the process starts).
+   */
+  static void awaitRunning(ThermosTaskRunner r, String process) {
+    Path log = r.paths().runnerCheckpoint(r.taskId());
+    await(process + " RUNNING in " + log, Duration.ofSeconds(30), () -> {
+      try {
+        return Files.exists(log) && LogReplay.replay(log, false).state().latestState(process)
+            == ProcessState.RUNNING;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
   }
 
   /** The runner has exited and no process of the task is alive (zombies count as dead). */

@@ -80,6 +80,19 @@ class RunnerExitCodesIntegrationTest {
   }
 
   @Test
+  void unknownErrorWhenTheSandboxCannotBeCreated() throws Exception {
+    try (TaskFixture f = new TaskFixture(dir, "t")) {
+      Path task = f.writeTask(SLEEPER);
+      Files.writeString(f.sandbox, "a file where the sandbox should be");
+      Process p = f.startRunner(task);
+      assertEquals(103, f.awaitExit(p));
+      assertTrue(f.runnerLogs().contains("cannot create sandbox " + f.sandbox),
+          f.runnerLogs());
+      assertNothingWritten(f);
+    }
+  }
+
+  @Test
   void unknownUserWhenTheJvmUserHasNoName() throws Exception {
     try (TaskFixture f = new TaskFixture(dir, "t")) {
       // The JVM reports a uid without a passwd entry as user.name "?".
