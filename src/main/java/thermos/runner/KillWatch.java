@@ -58,6 +58,13 @@ final class KillWatch implements AutoCloseable {
         log.info("SIG{} received", name);
         action.run();
       });
+      if (previous == SignalHandler.SIG_IGN) {
+        // The JVM keeps a signal that was ignored when it started ignored (a background job of
+        // a non-interactive shell ignores SIGINT): say so rather than pretend ^C works.
+        log.warn("SIG{} was ignored when this JVM started and stays ignored: it will not stop"
+            + " the task (use kill -USR1 {})", name, ProcessHandle.current().pid());
+        return;
+      }
       restore.add(() -> Signal.handle(signal, previous));
     } catch (IllegalArgumentException e) {
       log.debug("cannot handle SIG{}: {}", name, e.getMessage());

@@ -110,6 +110,30 @@ class CliIntegrationTest {
   }
 
   @Test
+  void controlCKillsARunGracefully() throws Exception {
+    try (TaskFixture f = new TaskFixture(dir.resolve("ctrlc"), "ctrlc")) {
+      Path t = f.writeTask("""
+          {"name": "c", "processes": [{"name": "long", "cmdline": "sleep 1000"},
+            {"name": "bye", "cmdline": "echo finalized", "final": true}]}""");
+      Process run = f.startCli("run", "--root", f.root.toString(), "--sandbox",
+          f.sandbox.toString(), "--task-id", f.taskId, "--preemption-wait", "5", t.toString());
+      f.await("long running", s -> s.getProcessesMap().containsKey("long")
+          && s.getProcessesMap().get("long").getRuns(0).getState() == ProcessState.RUNNING);
+      assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start()
+          .waitFor());
+      assertEquals(1, f.awaitExit(run), f.runnerLogs());
+      assertTrue(f.runnerLogs().contains("Task ctrlc finished: KILLED"), f.runnerLogs());
+      RunnerState s = f.monitor.getState();
+      assertEquals(TaskState.KILLED, s.getStatuses(s.getStatusesCount() - 1).getState());
+      assertEquals(ProcessState.KILLED, s.getProcessesMap().get("long").getRuns(0).getState());
+      assertEquals(ProcessState.SUCCESS, s.getProcessesMap().get("bye").getRuns(0).getState(),
+          "the finalizer ran within the grace");
+      assertTrue(Files.exists(f.paths.finishedTaskFile(f.taskId)));
+      f.assertNoProcessLeft();
+    }
+  }
+
+  @Test
   void killOfAnUnknownTaskIsNotFound() {
     Result r = cli("kill", "--root", root().toString(), "nope");
     assertEquals(3, r.code());

@@ -77,6 +77,25 @@ final class TaskFixture implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Starts {@code thermos ARGS...} in a JVM of its own, output to a log like a runner's, with
+   * SIGINT at its default (as in a terminal; a background job of a non-interactive shell, such
+   * as a CI step, inherits it ignored, and a JVM cannot handle a signal ignored at its start).
+   */
+  Process startCli(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"), "thermos.cli.ThermosCli"));
+    cmd.addAll(List.of(args));
+    Files.createDirectories(dir);
+    Path log = dir.resolve("runner-" + runners.size() + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
+    runners.add(p);
+    return p;
+  }
+
   String runnerLogs() throws IOException {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < runners.size(); i++) {
