@@ -18,9 +18,19 @@ public final class CheckpointFiles {
    * is judged from the start of the file whatever the offset, on the channel the reader then uses.
    */
   public static RecordSource open(Path log, long offset) throws IOException {
+    return open(log, offset, null);
+  }
+
+  /**
+   * Like {@link #open(Path, long)}, but in {@code knownFormat} ({@link RecordSource#format()} of an
+   * earlier reader of this log) without looking at the start of the file again; null = detect.
+   */
+  public static RecordSource open(Path log, long offset, String knownFormat) throws IOException {
     SeekableByteChannel channel = Files.newByteChannel(log, StandardOpenOption.READ);
     try {
-      if (LegacyFormat.isLegacy(channel)) {
+      boolean legacy = knownFormat == null ? LegacyFormat.isLegacy(channel)
+          : knownFormat.equals(LegacyFormat.NAME);
+      if (legacy) {
         return LegacyCheckpointReader.over(channel, log, offset, true);
       }
       return CheckpointReader.adopt(channel, log, offset);

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import thermos.ckpt.CheckpointDispatcher;
-import thermos.ckpt.CheckpointFiles;
 import thermos.ckpt.CheckpointProblem;
-import thermos.ckpt.LogReplay;
-import thermos.ckpt.RecordSource;
 import thermos.ckpt.ReplayState;
 import thermos.ckpt.TaskPath;
 import thermos.ckpt.TornTail;
@@ -39,7 +34,10 @@ import thermos.proto.TaskState;
  *
  * <p>Thread-safe. Never throws for what the log holds: a torn tail is simply not read yet, and a
  * corrupt or invalid record stops the replay there and is reported by {@link #problem()} (the
- * state stays that of the valid prefix). A log that is replaced or shrinks is replayed afresh.
+ * state stays that of the valid prefix; a new problem wakes {@link #awaitChange} like a new
+ * record). The replay goes on from there once the file changes: garbage at the tail that the
+ * runner's next record overwrites clears the problem. A log that is replaced or shrinks is
+ * replayed afresh. The incremental work is {@link LogFollower}'s.
  */
 public final class TaskMonitor implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(TaskMonitor.class);
@@ -73,14 +71,7 @@ public final class TaskMonitor implements Closeable {
   private final Options options;
 
   // Replay state, guarded by `this`.
-  private ReplayState state;
-  private CheckpointDispatcher dispatcher;
-  private long position;
-  private long lastSize = -1;
-  private Object fileKey;
-  private TornTail tornTail;
-  private CheckpointProblem problem;
-  private String format;
+  private final LogFollower follower;
 
   // Wake-ups: bumped by file events; waiters sleep on `signal`.
   private final AtomicLong events = new AtomicLong();
@@ -99,7 +90,7 @@ public final class TaskMonitor implements Closeable {
     this.taskId = TaskPath.validTaskId(taskId);
     this.checkpoint = paths.runnerCheckpoint(taskId);
     this.options = options;
-    reset();
+    this.follower = new LogFollower(checkpoint, options.truncate());
   }
 
   public String taskId() {
@@ -113,63 +104,29 @@ public final class TaskMonitor implements Closeable {
   /**
    * Applies whatever has been appended since the last call.
    *
-   * @return true if the state changed (new records, or the log was replaced and replayed)
+   * @return true if the state changed: new records, the log replaced and replayed, or a
+   *     {@link #problem()} that appeared or went away
    */
   public synchronized boolean refresh() {
-    BasicFileAttributes attrs;
-    try {
-      attrs = Files.readAttributes(checkpoint, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      return false;
-    } catch (IOException e) {
-      log.debug("cannot stat {}: {}", checkpoint, e.toString());
-      return false;
-    }
-    long size = attrs.size();
-    Object key = attrs.fileKey();
-    boolean replaced = (fileKey != null && key != null && !fileKey.equals(key)) || size < position;
-    if (replaced) {
-      log.info("checkpoint {} was replaced or truncated; replaying it afresh", checkpoint);
-      reset();
-    } else if (size == lastSize || problem != null) {
-      return false;
-    }
-    fileKey = key;
-    try (RecordSource source = CheckpointFiles.open(checkpoint, position)) {
-      LogReplay.Result r = LogReplay.continueReplay(source, checkpoint, state, dispatcher, false);
-      format = r.format();
-      position = r.position();
-      tornTail = r.tornTail();
-      problem = r.problem();
-      lastSize = size;
-      if (problem != null) {
-        log.warn("{}", problem.message());
-      }
-      return r.records() > 0 || replaced;
-    } catch (NoSuchFileException e) {
-      return replaced;
-    } catch (IOException e) {
-      log.debug("cannot read {}: {}", checkpoint, e.toString());
-      return replaced;
-    }
+    return follower.refresh(events.get());
   }
 
   /** An immutable copy of the replayed state, after a refresh. */
   public synchronized RunnerState getState() {
     refresh();
-    return state.toProto();
+    return follower.state().toProto();
   }
 
   /** The current task state after a refresh; empty before the first status. */
   public synchronized Optional<TaskState> taskState() {
     refresh();
-    return Optional.ofNullable(state.taskState());
+    return Optional.ofNullable(follower.state().taskState());
   }
 
   /** The header after a refresh; empty until the runner has written it. */
   public synchronized Optional<RunnerHeader> header() {
     refresh();
-    return Optional.ofNullable(state.header());
+    return Optional.ofNullable(follower.state().header());
   }
 
   /** The sandbox recorded in the header, if any. */
@@ -180,6 +137,7 @@ public final class TaskMonitor implements Closeable {
   /** Processes whose latest run is RUNNING, with the run's index. */
   public synchronized List<ActiveProcess> activeProcesses() {
     refresh();
+    ReplayState state = follower.state();
     List<ActiveProcess> active = new ArrayList<>();
     for (String name : state.processNames()) {
       if (state.latestState(name) == ProcessState.RUNNING) {
@@ -201,27 +159,27 @@ public final class TaskMonitor implements Closeable {
 
   /** Why replay stopped before the end of the log, if it did. */
   public synchronized Optional<CheckpointProblem> problem() {
-    return Optional.ofNullable(problem);
+    return Optional.ofNullable(follower.problem());
   }
 
   /** A partial record after the last whole one, as of the last refresh. */
   public synchronized Optional<TornTail> tornTail() {
-    return Optional.ofNullable(tornTail);
+    return Optional.ofNullable(follower.tornTail());
   }
 
   /** Bytes of the log applied so far. */
   public synchronized long position() {
-    return position;
+    return follower.position();
   }
 
   /** The log's format as last read ("thermos-jvm" or "thermos-legacy"), or null before. */
   public synchronized String format() {
-    return format;
+    return follower.format();
   }
 
   /**
-   * Waits until the log has new records (returns true), or {@code timeout} passes or someone
-   * calls {@link #nudge()} (false). Wakes on file events; polls at most every
+   * Waits until the log has new records or a new problem (returns true), or {@code timeout}
+   * passes or someone calls {@link #nudge()} (false). Wakes on file events; polls at most every
    * {@code fallbackPoll} in case one is missed.
    */
   public boolean awaitChange(Duration timeout) throws InterruptedException {
@@ -281,16 +239,6 @@ public final class TaskMonitor implements Closeable {
       closeWatch();
       signal.notifyAll();
     }
-  }
-
-  private void reset() {
-    state = new ReplayState(options.truncate());
-    dispatcher = new CheckpointDispatcher();
-    position = 0;
-    lastSize = -1;
-    fileKey = null;
-    tornTail = null;
-    problem = null;
   }
 
   private void onEvent(Path changed) {

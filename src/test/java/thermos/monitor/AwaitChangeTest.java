@@ -164,6 +164,45 @@ class AwaitChangeTest {
   }
 
   @Test
+  void aCorruptRecordAppendedWhileWaitingWakesTheWaiterWithTheProblem() throws Exception {
+    fx.appendRaw(java.util.List.of(Ckpts.task(TaskState.ACTIVE), Ckpts.header(TASK)));
+    try (TaskMonitor monitor = eventOnlyMonitor()) {
+      assertTrue(monitor.refresh());
+      long bad = monitor.position();
+      Future<Boolean> woke = waitInBackground(monitor);
+      pool.submit(() -> {
+        fx.appendRaw(Ckpts.frame(Ckpts.task(TaskState.CLEANING).toByteArray(), 0xbad));
+        return null;
+      }).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+      assertTrue(woke.get(DEADLINE.toSeconds(), TimeUnit.SECONDS), "a new problem is a change");
+      assertEquals(bad, monitor.problem().orElseThrow().offset());
+      assertEquals(java.util.Optional.of(TaskState.ACTIVE), monitor.taskState());
+    }
+  }
+
+  @Test
+  void garbageOverwrittenInPlaceWithTheStatRestoredIsNoticedThroughTheFileEvent()
+      throws Exception {
+    fx.createLogDir();
+    try (TaskMonitor monitor = eventOnlyMonitor();
+        CheckpointWriter w = CheckpointWriter.open(fx.log())) {
+      w.append(Ckpts.task(TaskState.ACTIVE));
+      w.append(Ckpts.header(TASK));
+      byte[] record = Ckpts.frame(Ckpts.task(TaskState.CLEANING));
+      fx.appendRaw(new byte[record.length]); // garbage of exactly the next record's length
+      assertTrue(monitor.awaitChange(Duration.ZERO), "records and a problem: now watching");
+      assertTrue(monitor.problem().isPresent());
+      java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(fx.log());
+
+      w.append(Ckpts.task(TaskState.CLEANING)); // the runner writes over the garbage
+      Files.setLastModifiedTime(fx.log(), mtime); // same size, same mtime: only events tell
+      assertTrue(monitor.awaitChange(DEADLINE), "woken by the write's file event");
+      assertEquals(java.util.Optional.empty(), monitor.problem());
+      assertEquals(java.util.Optional.of(TaskState.CLEANING), monitor.taskState());
+    }
+  }
+
+  @Test
   void closeWakesAWaiter() throws Exception {
     fx.createLogDir();
     TaskMonitor monitor = eventOnlyMonitor();

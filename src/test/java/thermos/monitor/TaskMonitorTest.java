@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,7 +105,8 @@ class TaskMonitorTest {
     long bad = monitor.position();
     byte[] payload = Ckpts.proc("web", 1, ProcessState.FORKED).toByteArray();
     fx.appendRaw(Ckpts.frame(payload, 0xdeadbeef));
-    assertFalse(monitor.refresh());
+    assertTrue(monitor.refresh(), "a new problem is a change");
+    assertFalse(monitor.refresh(), "the same problem is not");
     CheckpointProblem p = monitor.problem().orElseThrow();
     assertEquals(CheckpointProblem.Kind.CORRUPT, p.kind());
     assertEquals(bad, p.offset());
@@ -112,7 +114,9 @@ class TaskMonitorTest {
     assertEquals(ProcessState.WAITING,
         monitor.getState().getProcessesOrThrow("web").getRuns(0).getState());
     fx.appendRaw(List.of(Ckpts.proc("web", 2, ProcessState.RUNNING)));
-    assertFalse(monitor.refresh(), "nothing after a corrupt record is applied");
+    assertFalse(monitor.refresh(), "read again, the corrupt record is found again; nothing after"
+        + " it is applied");
+    assertEquals(p, monitor.problem().orElseThrow());
     assertEquals(bad, monitor.position());
   }
 
@@ -161,7 +165,7 @@ class TaskMonitorTest {
   @Test
   void aProblemIsClearedWhenTheLogIsReplaced() throws IOException {
     fx.appendRaw(Ckpts.frame(new byte[] {1, 2, 3}, 0));
-    assertFalse(monitor.refresh());
+    assertTrue(monitor.refresh(), "a new problem is a change");
     assertTrue(monitor.problem().isPresent());
     Path fresh = root.resolve("fresh");
     Files.write(fresh, Ckpts.frames(START));
@@ -207,6 +211,119 @@ class TaskMonitorTest {
     Files.move(fx.paths.activeTaskFile(TASK), fx.paths.finishedTaskFile(TASK));
     assertFalse(monitor.active());
     assertTrue(monitor.finished());
+  }
+
+  @Test
+  void aRecordOfExactlyTheTornTailsLengthIsSeenThoughTheStatIsUnchanged() throws IOException {
+    fx.appendRaw(START);
+    assertTrue(monitor.refresh());
+    long boundary = monitor.position();
+    RunnerCkpt next = Ckpts.proc("web", 1, ProcessState.FORKED);
+    int length = Ckpts.frame(next).length;
+    // A crashed writer left the first `length` bytes of a longer record.
+    byte[] longer = Ckpts.frame(Ckpts.header("a-much-longer-task-id-than-the-record-that-follows"));
+    assertTrue(longer.length > length);
+    fx.appendRaw(java.util.Arrays.copyOf(longer, length));
+    assertFalse(monitor.refresh());
+    assertEquals(Optional.of(new TornTail(boundary, length)), monitor.tornTail());
+    FileTime mtime = Files.getLastModifiedTime(fx.log());
+
+    // The next writer cuts the tail and appends a record of exactly that length.
+    try (CheckpointWriter w = CheckpointWriter.open(fx.log())) {
+      assertEquals(new TornTail(boundary, length), w.truncatedTail());
+      w.append(next);
+    }
+    Files.setLastModifiedTime(fx.log(), mtime); // same size, same mtime: only the tail differs
+    assertEquals(boundary + length, Files.size(fx.log()));
+
+    assertTrue(monitor.refresh(), "a pending torn tail is always read again");
+    assertEquals(Optional.empty(), monitor.tornTail());
+    assertEquals(boundary + length, monitor.position());
+    assertEquals(ProcessState.FORKED,
+        monitor.getState().getProcessesOrThrow("web").getRuns(0).getState());
+  }
+
+  @Test
+  void garbageAtTheTailOverwrittenByTheRunnersNextRecordClearsTheProblem() throws IOException {
+    fx.createLogDir();
+    try (CheckpointWriter w = CheckpointWriter.open(fx.log())) {
+      for (RunnerCkpt r : START) {
+        w.append(r);
+      }
+      assertTrue(monitor.refresh());
+      long end = w.size();
+      fx.appendRaw(new byte[] {0, 0, 0, 0, 0, 0, 0, 0}); // someone else's bytes: a zero length
+      assertTrue(monitor.refresh());
+      assertEquals(end, monitor.problem().orElseThrow().offset());
+
+      // The runner writes at its own offset, over the garbage (a longer record: the size grows).
+      w.append(Ckpts.proc("web", 1, ProcessState.FORKED));
+      assertTrue(monitor.refresh(), "the problem went away and a record was applied");
+      assertEquals(Optional.empty(), monitor.problem());
+      assertEquals(w.size(), monitor.position());
+      assertEquals(ProcessState.FORKED,
+          monitor.getState().getProcessesOrThrow("web").getRuns(0).getState());
+    }
+  }
+
+  @Test
+  void aRealCorruptRecordInTheMiddleIsFoundAgainAfterEveryChange() throws IOException {
+    fx.appendRaw(START);
+    long bad = Files.size(fx.log());
+    fx.appendRaw(Ckpts.frame(Ckpts.proc("web", 1, ProcessState.FORKED).toByteArray(), 7));
+    assertTrue(monitor.refresh());
+    for (int i = 0; i < 3; i++) {
+      fx.appendRaw(List.of(Ckpts.task(TaskState.ACTIVE)));
+      assertFalse(monitor.refresh(), "round " + i);
+      assertEquals(bad, monitor.problem().orElseThrow().offset());
+      assertEquals(bad, monitor.position());
+      assertEquals(1, monitor.getState().getStatusesCount(), "the valid prefix's state");
+    }
+  }
+
+  @Test
+  void aRefreshWithNothingNewCostsAStatAndReadsNothing() throws IOException {
+    fx.appendRaw(START);
+    assertTrue(monitor.refresh());
+    long bad = monitor.position();
+    byte[] payload = Ckpts.proc("web", 1, ProcessState.FORKED).toByteArray();
+    fx.appendRaw(Ckpts.frame(payload, 0x12345678));
+    assertTrue(monitor.refresh());
+    assertEquals(bad, monitor.problem().orElseThrow().offset());
+    FileTime mtime = Files.getLastModifiedTime(fx.log());
+
+    // Repair the record in place (same size) and put the mtime back: the stat is unchanged, so a
+    // refresh that only stats cannot know; one that read the log would clear the problem.
+    fx.overwrite(bad, Ckpts.frame(payload, thermos.ckpt.CheckpointFormat.crc32c(payload, 0,
+        payload.length)));
+    Files.setLastModifiedTime(fx.log(), mtime);
+    assertFalse(monitor.refresh(), "nothing new by the stat: nothing read");
+    assertEquals(bad, monitor.problem().orElseThrow().offset());
+
+    // Once the stat changes, the log is read from the end of the valid prefix again.
+    Files.setLastModifiedTime(fx.log(), FileTime.fromMillis(mtime.toMillis() + 2000));
+    assertTrue(monitor.refresh());
+    assertEquals(Optional.empty(), monitor.problem());
+    assertEquals(Files.size(fx.log()), monitor.position());
+  }
+
+  @Test
+  void anIncrementalRefreshNeverLooksAtTheStartOfTheLogAgain() throws IOException {
+    fx.appendRaw(START);
+    assertTrue(monitor.refresh());
+    assertEquals("thermos-jvm", monitor.format());
+    // Make the first record's CRC read as a Thrift struct header (0x0c 0x00 0x01): format
+    // detection would now call the file a legacy Thermos log, and reading it as one would fail.
+    fx.overwrite(4, new byte[] {0x0c, 0x00, 0x01});
+    assertEquals("thermos-legacy", thermos.ckpt.LogReplay.replay(fx.log(), false).format(),
+        "the trap works: a fresh replay detects legacy");
+    fx.appendRaw(List.of(Ckpts.proc("web", 1, ProcessState.FORKED)));
+    assertTrue(monitor.refresh());
+    assertEquals(Optional.empty(), monitor.problem(), "the start was not read again");
+    assertEquals("thermos-jvm", monitor.format(), "the format was remembered");
+    assertEquals(Files.size(fx.log()), monitor.position());
+    assertEquals(ProcessState.FORKED,
+        monitor.getState().getProcessesOrThrow("web").getRuns(0).getState());
   }
 
   @Test
