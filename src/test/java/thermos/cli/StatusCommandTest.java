@@ -77,6 +77,20 @@ class StatusCommandTest {
   }
 
   @Test
+  void everyJsonObjectSaysWhetherTheTaskIsActiveFalseIncluded() {
+    Cli.Result r = Cli.run("status", "--root", root.toString(), "--json", "kill", "daemon");
+    assertEquals(0, r.code(), r::toString);
+    assertTrue(r.out().contains("\"active\": false"), r.out());
+    assertTrue(r.out().contains("\"active\": true"), r.out());
+    for (JsonElement e : JsonParser.parseString(r.out()).getAsJsonArray()) {
+      var o = e.getAsJsonObject();
+      assertTrue(o.has("active"), o::toString);
+      assertEquals(o.get("task_id").getAsString().equals("daemon"), o.get("active").getAsBoolean(),
+          o::toString);
+    }
+  }
+
+  @Test
   void humanOutputGroupsActiveAndFinishedTasks() {
     Cli.Result r = Cli.run("status", "--root", root.toString());
     assertEquals(0, r.code(), r::toString);
