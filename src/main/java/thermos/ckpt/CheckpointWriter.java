@@ -21,7 +21,7 @@ import thermos.proto.RunnerCkpt;
  *
  * <p>On open it takes an exclusive lock, reads the existing records (handing them to the caller,
  * so recovery replays and validates in one pass), refuses a log with a corrupt record, and
- * truncates a torn tail. Appends are fsynced per record unless the {@link SyncPolicy} says
+ * truncates a torn tail. Creating the log (or its lock file) syncs the directory once. Appends are fsynced per record unless the {@link SyncPolicy} says
  * otherwise.
  *
  * <p>The lock is taken on a sidecar file, {@code <log>.lock}, not on the log itself: Java file
@@ -104,12 +104,18 @@ public final class CheckpointWriter implements Closeable {
     FileChannel lockChannel = null;
     FileChannel channel = null;
     try {
+      // Whoever creates a file also syncs the directory: checked before, so a creator never misses.
+      boolean created = !Files.exists(lockFile);
       lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.READ);
       FileLock lock = acquire(lockChannel, file, lockFile, options.waitForLock());
       recordHolder(lockChannel);
+      created |= !Files.exists(file); // under the lock: no other writer creates it meanwhile
       channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
           StandardOpenOption.WRITE);
+      if (created) {
+        options.syncer().syncDirectory(file.toAbsolutePath().getParent());
+      }
       long end;
       TornTail torn;
       try (CheckpointReader reader = CheckpointReader.over(channel, file, 0)) {

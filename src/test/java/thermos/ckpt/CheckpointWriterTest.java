@@ -28,10 +28,16 @@ class CheckpointWriterTest {
   /** A Syncer that counts calls and notes how long the file was at each. */
   static final class CountingSyncer implements Syncer {
     final List<Long> sizesAtSync = new ArrayList<>();
+    final List<Path> directoriesSynced = new ArrayList<>();
 
     @Override
     public void sync(FileChannel channel) throws IOException {
       sizesAtSync.add(channel.size());
+    }
+
+    @Override
+    public void syncDirectory(Path dir) {
+      directoriesSynced.add(dir);
     }
 
     int count() {
@@ -62,6 +68,32 @@ class CheckpointWriterTest {
     }
     assertEquals(RECORDS.size(), syncer.count(), "close has nothing more to sync");
     assertArrayEquals(Ckpts.frames(RECORDS), Files.readAllBytes(log));
+  }
+
+  @Test
+  void creatingTheLogSyncsItsDirectoryOnceAndReopeningDoesNot() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("checkpoints/t"));
+    Path log = dir.resolve("runner");
+    CountingSyncer syncer = new CountingSyncer();
+    CheckpointWriter.Options options = CheckpointWriter.Options.defaults().withSyncer(syncer);
+    try (CheckpointWriter w = CheckpointWriter.open(log, options, r -> { })) {
+      assertEquals(List.of(dir.toAbsolutePath()), syncer.directoriesSynced,
+          "the new log's directory entry is made durable before any append");
+      w.append(RECORDS.get(0));
+      w.append(RECORDS.get(1));
+    }
+    assertEquals(1, syncer.directoriesSynced.size(), "once, not per record");
+    assertEquals(2, syncer.count());
+
+    try (CheckpointWriter w = CheckpointWriter.open(log, options, r -> { })) {
+      w.append(RECORDS.get(2));
+    }
+    assertEquals(1, syncer.directoriesSynced.size(), "an existing log and lock: nothing new");
+
+    Files.delete(CheckpointWriter.lockFileOf(log)); // e.g. an imported log, no lock file yet
+    try (CheckpointWriter w = CheckpointWriter.open(log, options, r -> { })) {
+      assertEquals(2, syncer.directoriesSynced.size(), "the new lock file's entry is synced");
+    }
   }
 
   @Test

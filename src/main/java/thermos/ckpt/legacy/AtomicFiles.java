@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
+import thermos.ckpt.Syncer;
 
 /**
  * Files that appear whole or not at all: written to a hidden temporary sibling, fsynced, then
@@ -79,10 +80,10 @@ final class AtomicFiles {
     if (dir == null) {
       return;
     }
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // Not every platform lets a directory be opened; the data itself is already synced.
+    try {
+      Syncer.forceDirectory(dir);
+    } catch (IOException e) {
+      // The data itself is already synced; the entry will be, with the next sync of the disk.
     }
   }
 
