@@ -14,6 +14,11 @@ public final class RootOption {
     return root != null ? root : TaskPath.defaultRoot();
   }
 
+  /** True if {@code --root} was given (else the root is the default). */
+  public boolean given() {
+    return root != null;
+  }
+
   public TaskPath paths() {
     return new TaskPath(root());
   }

@@ -45,6 +45,12 @@ final class StatusCommand implements Callable<Integer> {
         throw new CliException(ExitCodes.USAGE, "invalid REGEX '" + r + "': " + e.getDescription());
       }
     }
+    if (!Files.isDirectory(root.root())) {
+      // "Nothing matched" (exit 1) is for an existing root; a root that is not there is named.
+      throw new CliException(ExitCodes.NOT_FOUND, "checkpoint root " + root.root()
+          + (Files.exists(root.root()) ? " is not a directory" : " does not exist")
+          + (root.given() ? "" : " (the default: give --root or set $THERMOS_ROOT)"));
+    }
     TaskDetector detector = new TaskDetector(root.paths());
     List<TaskSummary> tasks = TaskSummaries.scan(detector, patterns);
     PrintWriter out = spec.commandLine().getOut();
@@ -54,8 +60,7 @@ final class StatusCommand implements Callable<Integer> {
       return tasks.isEmpty() ? ExitCodes.NOT_OK : ExitCodes.OK;
     }
     if (tasks.isEmpty()) {
-      out.println(Files.isDirectory(root.root()) ? "No tasks found."
-          : "No tasks found: checkpoint root " + root.root() + " does not exist.");
+      out.println("No tasks found.");
       out.flush();
       return ExitCodes.NOT_OK;
     }

@@ -123,11 +123,31 @@ class StatusCommandTest {
   }
 
   @Test
-  void aMissingRootSaysSo() {
+  void aMissingRootIsNotFoundOnStderrInBothModes() throws IOException {
     Path missing = tmp.resolve("no-root");
-    Cli.Result r = Cli.run("status", "--root", missing.toString());
-    assertEquals(ExitCodes.NOT_OK, r.code());
-    assertTrue(r.out().contains(missing + " does not exist"), r.out());
+    for (String[] args : new String[][] {{"status", "--root", missing.toString()},
+        {"status", "--root", missing.toString(), "--json"}}) {
+      Cli.Result r = Cli.run(args);
+      assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
+      assertEquals("", r.out(), "no [] and no table");
+      assertEquals("thermos status: error: checkpoint root " + missing + " does not exist\n",
+          r.err());
+    }
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    Cli.Result r = Cli.run("status", "--root", file.toString());
+    assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
+    assertTrue(r.err().contains(file + " is not a directory"), r.err());
+  }
+
+  @Test
+  void anExistingRootWithNoTasksIsNothingMatched() throws IOException {
+    Path empty = Files.createDirectories(tmp.resolve("empty-root"));
+    Cli.Result r = Cli.run("status", "--root", empty.toString());
+    assertEquals(ExitCodes.NOT_OK, r.code(), r::toString);
+    assertEquals("No tasks found.\n", r.out());
+    Cli.Result json = Cli.run("status", "--root", empty.toString(), "--json");
+    assertEquals(ExitCodes.NOT_OK, json.code(), json::toString);
+    assertEquals("[]\n", json.out());
   }
 
   @Test
