@@ -19,17 +19,34 @@ final class CheckpointLocator {
     if (asFile != null && Files.isRegularFile(asFile)) {
       return readable(asFile);
     }
-    if (TaskPath.isValidComponent(arg)) {
-      Path log = paths.runnerCheckpoint(arg);
+    String invalidId = null;
+    try {
+      Path log = paths.runnerCheckpoint(TaskPath.validTaskId(arg));
       if (Files.isRegularFile(log)) {
         return readable(log);
       }
+      if (Files.exists(log)) {
+        throw notAFile(log);
+      }
+    } catch (IllegalArgumentException e) {
+      invalidId = e.getMessage();
     }
-    if (asFile != null && Files.isDirectory(asFile)) {
-      throw new CliException(ExitCodes.NOT_FOUND, asFile + " is a directory, not a checkpoint file");
+    if (asFile != null && Files.exists(asFile)) {
+      throw notAFile(asFile);
+    }
+    if (invalidId != null) {
+      // Not a file, and it cannot be a task id: say why, rather than "no task '../x'".
+      throw new CliException(ExitCodes.NOT_FOUND, "no checkpoint file '" + arg
+          + "', and it is not a task id either: " + invalidId);
     }
     throw new CliException(ExitCodes.NOT_FOUND, "no checkpoint file '" + arg + "' and no task '"
         + arg + "' under " + paths.root());
+  }
+
+  /** Something is there but cannot be read as a log (a directory, a device): exit 5. */
+  private static CliException notAFile(Path p) {
+    return new CliException(ExitCodes.IO_ERROR, "cannot read " + p + ": "
+        + (Files.isDirectory(p) ? "a directory" : "not a regular file") + ", not a checkpoint file");
   }
 
   private static Path readable(Path file) {

@@ -50,7 +50,7 @@ final class KillCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     TaskPath paths = root.paths();
     Duration grace = Duration.ofMillis(Math.round(Math.max(0, preemptionWait) * 1000));
-    int failures = 0;
+    // Every id is checked before any task is touched: a typo never leaves a kill half done.
     for (String id : taskIds) {
       try {
         TaskPath.validTaskId(id);
@@ -60,6 +60,9 @@ final class KillCommand implements Callable<Integer> {
       if (!Files.exists(paths.runnerCheckpoint(id))) {
         throw new CliException(ExitCodes.NOT_FOUND, "no task '" + id + "' under " + paths.root());
       }
+    }
+    int failures = 0;
+    for (String id : taskIds) {
       out.print("Killing " + id + "... ");
       out.flush();
       try {

@@ -54,7 +54,12 @@ final class TailCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     TaskPath paths = root.paths();
-    if (!TaskPath.isValidComponent(taskId) || !Files.exists(paths.runnerCheckpoint(taskId))) {
+    try {
+      TaskPath.validTaskId(taskId);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
+    }
+    if (!Files.exists(paths.runnerCheckpoint(taskId))) {
       throw new CliException(ExitCodes.NOT_FOUND, "could not find task '" + taskId + "' under "
           + paths.root());
     }

@@ -1,6 +1,8 @@
 package thermos.cli;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -63,7 +65,7 @@ final class TaskSummaries {
     } catch (NoSuchFileException e) {
       return s.setProblem("no checkpoint " + log).build();
     } catch (IOException e) {
-      return s.setProblem("cannot read " + log + ": " + e.getMessage()).build();
+      return s.setProblem("cannot read " + log + ": " + reason(e)).build();
     }
     s.setCheckpointFormat(result.format());
     if (result.problem() != null) {
@@ -113,6 +115,17 @@ final class TaskSummaries {
       s.putProcesses(name, p.build());
     }
     return s.build();
+  }
+
+  /** Why a file could not be read, without repeating its name. */
+  static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException f) {
+      return f.getReason() != null ? f.getReason() : "I/O error";
+    }
+    return e.getMessage();
   }
 
   /** Owner of the task's checkpoint file, as Thermos' status shows it. */

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import thermos.ckpt.Ckpts;
+import thermos.ckpt.TaskPath;
 import thermos.ckpt.golden.Scenarios;
 
 /** Bad input gets one line on stderr naming the file (and offset) and its exit code. */
@@ -42,11 +43,118 @@ class CliErrorsTest {
     assertTrue(errorLine(r, "read").contains(missing.toString()), r.err());
   }
 
+  /** The single line on stderr (stdout may hold the valid prefix's state). */
+  private static String onlyErrorLine(Cli.Result r, String command) {
+    String[] lines = r.err().strip().split("\n");
+    assertEquals(1, lines.length, r::toString);
+    assertTrue(lines[0].startsWith("thermos " + command + ": error: "), lines[0]);
+    return lines[0];
+  }
+
   @Test
-  void anInvalidTaskIdIsNotFoundNotAPathEscape() throws IOException {
+  void anInvalidTaskIdIsNotFoundNotAPathEscapeAndTheMessageSaysWhy() throws IOException {
     Path root = Cli.goldenRoot(tmp.resolve("root"));
     Cli.Result r = Cli.run("read", "--root", root.toString(), "../root/checkpoints/kill");
     assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
+    assertEquals("thermos read: error: no checkpoint file '../root/checkpoints/kill', and it is"
+        + " not a task id either: invalid task id '../root/checkpoints/kill': must not start"
+        + " with '.'", errorLine(r, "read"));
+    Cli.Result slash = Cli.run("read", "--root", root.toString(), "a/b");
+    assertEquals(ExitCodes.NOT_FOUND, slash.code(), slash::toString);
+    assertTrue(errorLine(slash, "read").endsWith("invalid task id 'a/b': must not contain '/'"),
+        slash.err());
+  }
+
+  @Test
+  void tailAndKillRejectAnInvalidTaskIdAsABadCommandLine() throws IOException {
+    Path root = Cli.goldenRoot(tmp.resolve("root"));
+    Cli.Result tail = Cli.run("tail", "--root", root.toString(), "../kill");
+    assertEquals(ExitCodes.USAGE, tail.code(), tail::toString);
+    assertEquals("thermos tail: error: invalid task id '../kill': must not start with '.'",
+        errorLine(tail, "tail"));
+    // Checked before any task is touched: the valid id before it is not killed either.
+    Cli.Result kill = Cli.run("kill", "--root", root.toString(), "daemon", "x/y");
+    assertEquals(ExitCodes.USAGE, kill.code(), kill::toString);
+    assertEquals("thermos kill: error: invalid task id 'x/y': must not contain '/'",
+        errorLine(kill, "kill"));
+    Cli.Result missing = Cli.run("kill", "--root", root.toString(), "daemon", "nope");
+    assertEquals(ExitCodes.NOT_FOUND, missing.code(), missing::toString);
+    assertEquals("thermos kill: error: no task 'nope' under " + root, errorLine(missing, "kill"));
+  }
+
+  @Test
+  void aZeroLengthRecordExits4NamingFileAndOffsetInEveryMode() throws IOException {
+    var records = Scenarios.named("success").records();
+    byte[] prefix = Ckpts.frames(records.subList(0, 3));
+    byte[] bytes = java.util.Arrays.copyOf(prefix, prefix.length + 8 + 20);
+    System.arraycopy(Ckpts.frame(records.get(3)), 0, bytes, prefix.length + 8, 20);
+    Path log = Files.write(tmp.resolve("runner"), bytes);
+    for (String mode : new String[] {"--json", "--simple", "-v"}) {
+      Cli.Result r = Cli.run("read", mode, log.toString());
+      assertEquals(ExitCodes.CORRUPT, r.code(), r::toString);
+      String line = onlyErrorLine(r, "read");
+      assertTrue(line.contains("corrupt checkpoint " + log + " at byte offset " + prefix.length
+          + ": zero-length record"), line);
+    }
+  }
+
+  @Test
+  void anOversizedLengthExits4NamingFileAndOffsetInEveryMode() throws IOException {
+    byte[] prefix = Ckpts.frames(Scenarios.named("kill").records().subList(0, 2));
+    byte[] bytes = java.util.Arrays.copyOf(prefix, prefix.length + 64);
+    java.nio.ByteBuffer.wrap(bytes).putInt(prefix.length, 0x7fffffff);
+    Path log = Files.write(tmp.resolve("runner"), bytes);
+    for (String mode : new String[] {"--json", "--simple", "-v"}) {
+      Cli.Result r = Cli.run("read", mode, log.toString());
+      assertEquals(ExitCodes.CORRUPT, r.code(), r::toString);
+      String line = onlyErrorLine(r, "read");
+      assertTrue(line.contains("corrupt checkpoint " + log + " at byte offset " + prefix.length
+          + ": record length 2147483647 exceeds the 1048576-byte limit"), line);
+    }
+  }
+
+  @Test
+  void aCheckpointThatIsADirectoryCannotBeReadEvenByRoot() throws IOException {
+    Path root = Cli.goldenRoot(tmp.resolve("root"));
+    TaskPath paths = new TaskPath(root);
+    Files.delete(paths.runnerCheckpoint("kill"));
+    Files.createDirectory(paths.runnerCheckpoint("kill"));
+    Cli.Result r = Cli.run("read", "--root", root.toString(), "kill");
+    assertEquals(ExitCodes.IO_ERROR, r.code(), r::toString);
+    assertEquals("thermos read: error: cannot read " + paths.runnerCheckpoint("kill")
+        + ": a directory, not a checkpoint file", errorLine(r, "read"));
+  }
+
+  @Test
+  void statusReportsAnUnreadableTaskPerTaskAndGoesOn() throws IOException {
+    Path root = Cli.goldenRoot(tmp.resolve("root"));
+    TaskPath paths = new TaskPath(root);
+    Files.delete(paths.runnerCheckpoint("kill"));
+    Files.createDirectory(paths.runnerCheckpoint("kill"));
+    Files.delete(paths.runnerCheckpoint("lose"));
+    Files.delete(paths.checkpointDir("lose"));
+    Files.writeString(paths.checkpointDir("lose"), "a file where the task's directory should be");
+    Cli.Result r = Cli.run("status", "--root", root.toString(), "--json");
+    assertEquals(0, r.code(), r::toString);
+    assertEquals("", r.err());
+    var tasks = new java.util.TreeMap<String, com.google.gson.JsonObject>();
+    for (var e : com.google.gson.JsonParser.parseString(r.out()).getAsJsonArray()) {
+      tasks.put(e.getAsJsonObject().get("task_id").getAsString(), e.getAsJsonObject());
+    }
+    assertEquals(Scenarios.all().size(), tasks.size(), "every task is listed");
+    for (String broken : new String[] {"kill", "lose"}) {
+      var t = tasks.get(broken);
+      assertEquals("UNKNOWN", t.get("state").getAsString(), t::toString);
+      assertTrue(t.get("problem").getAsString().startsWith("cannot read "
+          + paths.runnerCheckpoint(broken)), t::toString);
+    }
+    assertEquals("cannot read " + paths.runnerCheckpoint("lose") + ": Not a directory",
+        tasks.get("lose").get("problem").getAsString(), "one line, the path named once");
+    assertEquals("SUCCESS", tasks.get("success").get("state").getAsString());
+    Cli.Result human = Cli.run("status", "--root", root.toString(), "kill");
+    assertEquals(0, human.code(), human::toString);
+    assertTrue(human.out().contains("! cannot read " + paths.runnerCheckpoint("kill")),
+        human.out());
   }
 
   @Test
@@ -116,8 +224,9 @@ class CliErrorsTest {
   @Test
   void aDirectoryIsNotACheckpoint() {
     Cli.Result r = Cli.run("read", tmp.toString());
-    assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
-    assertTrue(errorLine(r, "read").contains("is a directory"), r.err());
+    assertEquals(ExitCodes.IO_ERROR, r.code(), r::toString);
+    assertEquals("thermos read: error: cannot read " + tmp + ": a directory, not a checkpoint file",
+        errorLine(r, "read"));
   }
 
   @Test
