@@ -51,15 +51,20 @@ class StatusCommandTest {
     Cli.Result r = Cli.run("status", "--root", root.toString(), "--json");
     assertEquals(0, r.code(), r::toString);
     List<TaskSummary> tasks = parse(r.out());
-    assertEquals(List.of("active_running", "daemon", "failure_retries", "header_late", "kill",
-        "launch_failure", "lose", "success", "takeover"),
+    assertEquals(List.of("active_running", "daemon", "failure_retries", "header_late",
+        "helper_kill", "kill", "kill_deadline", "launch_failure", "lose", "loss_retries",
+        "success", "takeover"),
         tasks.stream().map(TaskSummary::getTaskId).toList(), "active first, each sorted");
     Map<String, String> states = new TreeMap<>();
     tasks.forEach(t -> states.put(t.getTaskId(), t.getState()));
-    assertEquals(Map.of("active_running", "ACTIVE", "daemon", "ACTIVE",
-        "failure_retries", "FAILED", "header_late", "SUCCESS", "kill", "KILLED",
-        "launch_failure", "SUCCESS", "lose", "LOST", "success", "SUCCESS",
-        "takeover", "SUCCESS"), states);
+    assertEquals(Map.ofEntries(Map.entry("active_running", "ACTIVE"), Map.entry("daemon", "ACTIVE"),
+        Map.entry("failure_retries", "FAILED"), Map.entry("header_late", "SUCCESS"),
+        Map.entry("helper_kill", "KILLED"), Map.entry("kill", "KILLED"),
+        Map.entry("kill_deadline", "KILLED"), Map.entry("launch_failure", "SUCCESS"),
+        Map.entry("lose", "LOST"), Map.entry("loss_retries", "SUCCESS"),
+        Map.entry("success", "SUCCESS"), Map.entry("takeover", "SUCCESS")), states);
+    assertEquals("WAITING", byId(tasks).get("helper_kill").getProcessesOrThrow("client")
+        .getState());
     Map<String, TaskSummary> m = byId(tasks);
     assertTrue(m.get("daemon").getActive());
     assertFalse(m.get("kill").getActive());
@@ -109,10 +114,10 @@ class StatusCommandTest {
 
   @Test
   void regexesSelectTasksByPrefix() throws IOException {
-    Cli.Result one = Cli.run("status", "--root", root.toString(), "--json", "ki");
+    Cli.Result one = Cli.run("status", "--root", root.toString(), "--json", "kill$");
     assertEquals(List.of("kill"), parse(one.out()).stream().map(TaskSummary::getTaskId).toList());
-    Cli.Result two = Cli.run("status", "--root", root.toString(), "--json", "k.*", "lo");
-    assertEquals(List.of("kill", "lose"),
+    Cli.Result two = Cli.run("status", "--root", root.toString(), "--json", "k.*", "los");
+    assertEquals(List.of("kill", "kill_deadline", "lose", "loss_retries"),
         parse(two.out()).stream().map(TaskSummary::getTaskId).toList());
     Cli.Result none = Cli.run("status", "--root", root.toString(), "ill");
     assertEquals(ExitCodes.NOT_OK, none.code(), "regexes match at the start of the id");

@@ -10,6 +10,7 @@ import static thermos.proto.ProcessState.KILLED;
 import static thermos.proto.ProcessState.LOST;
 import static thermos.proto.ProcessState.RUNNING;
 import static thermos.proto.ProcessState.SUCCESS;
+import static thermos.proto.ProcessState.WAITING;
 import static thermos.proto.TaskState.ACTIVE;
 import static thermos.proto.TaskState.CLEANING;
 import static thermos.proto.TaskState.FINALIZING;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import thermos.ckpt.LogReplay;
+import thermos.ckpt.States;
 import thermos.ckpt.golden.Scenarios.Scenario;
 import thermos.proto.ProcessState;
 import thermos.proto.ProcessStatus;
@@ -50,42 +52,57 @@ class GoldenLogsTest {
     return new Run(state, rc, seq);
   }
 
-  static final Map<String, Facts> FACTS = Map.of(
-      "success", new Facts(List.of(ACTIVE, CLEANING, FINALIZING, TaskState.SUCCESS),
+  static final Map<String, Facts> FACTS = Map.ofEntries(
+      Map.entry("success", new Facts(List.of(ACTIVE, CLEANING, FINALIZING, TaskState.SUCCESS),
           List.of(4100, 4100, 4100, 4100), Map.of(), Map.of(
               "setup", List.of(run(SUCCESS, 0, 3)),
               "hello", List.of(run(SUCCESS, 0, 3)),
-              "teardown", List.of(run(SUCCESS, 0, 3)))),
-      "failure_retries", new Facts(List.of(ACTIVE, CLEANING, FINALIZING, TaskState.FAILED),
+              "teardown", List.of(run(SUCCESS, 0, 3))))),
+      Map.entry("failure_retries", new Facts(
+          List.of(ACTIVE, CLEANING, FINALIZING, TaskState.FAILED),
           List.of(4100, 4100, 4100, 4100), Map.of(), Map.of(
               "flaky", List.of(run(FAILED, 1, 3), run(FAILED, 3, 7), run(SUCCESS, 0, 11)),
-              "broken", List.of(run(FAILED, 2, 3), run(FAILED, 2, 7), run(FAILED, 127, 11)))),
-      "launch_failure", new Facts(List.of(ACTIVE, CLEANING, FINALIZING, TaskState.SUCCESS),
+              "broken", List.of(run(FAILED, 2, 3), run(FAILED, 2, 7), run(FAILED, 127, 11))))),
+      Map.entry("launch_failure", new Facts(
+          List.of(ACTIVE, CLEANING, FINALIZING, TaskState.SUCCESS),
           List.of(4100, 4100, 4100, 4100), Map.of(), Map.of(
-              "launcher", List.of(run(FAILED, null, 1), run(SUCCESS, 0, 5)))),
-      "daemon", new Facts(List.of(ACTIVE), List.of(4100), Map.of("http", 31000L), Map.of(
-          "server", List.of(run(SUCCESS, 0, 3), run(SUCCESS, 0, 7), run(SUCCESS, 0, 11),
-              run(RUNNING, null, 14)))),
-      "active_running", new Facts(List.of(ACTIVE), List.of(4100),
+              "launcher", List.of(run(FAILED, null, 1), run(SUCCESS, 0, 5))))),
+      Map.entry("daemon", new Facts(List.of(ACTIVE), List.of(4100), Map.of("http", 31000L),
+          Map.of("server", List.of(run(SUCCESS, 0, 3), run(SUCCESS, 0, 7), run(SUCCESS, 0, 11),
+              run(RUNNING, null, 14))))),
+      Map.entry("active_running", new Facts(List.of(ACTIVE), List.of(4100),
           Map.of("http", 31337L, "admin", 31338L, "health", 31339L), Map.of(
               "install", List.of(run(SUCCESS, 0, 3)),
-              "server", List.of(run(RUNNING, null, 2)))),
-      "kill", new Facts(List.of(ACTIVE, ACTIVE, CLEANING, FINALIZING, TaskState.KILLED),
+              "server", List.of(run(RUNNING, null, 2))))),
+      Map.entry("kill", new Facts(List.of(ACTIVE, ACTIVE, CLEANING, FINALIZING, TaskState.KILLED),
           List.of(4100, 4800, 4800, 4800, 4800), Map.of("http", 31400L), Map.of(
               "web", List.of(run(KILLED, -15, 3)),
               "sidecar", List.of(run(KILLED, -1, 2)),
-              "cleanup", List.of(run(SUCCESS, 0, 3)))),
-      "lose", new Facts(List.of(ACTIVE, ACTIVE, CLEANING, TaskState.LOST),
+              "cleanup", List.of(run(SUCCESS, 0, 3))))),
+      Map.entry("lose", new Facts(List.of(ACTIVE, ACTIVE, CLEANING, TaskState.LOST),
           List.of(4100, 5000, 5000, 5000), Map.of(), Map.of(
               "worker", List.of(run(LOST, null, 3)),
-              "starter", List.of(run(LOST, null, 2)))),
-      "takeover", new Facts(List.of(ACTIVE, ACTIVE, CLEANING, FINALIZING, TaskState.SUCCESS),
+              "starter", List.of(run(LOST, null, 2))))),
+      Map.entry("takeover", new Facts(
+          List.of(ACTIVE, ACTIVE, CLEANING, FINALIZING, TaskState.SUCCESS),
           List.of(4100, 5200, 5200, 5200, 5200), Map.of("http", 31500L), Map.of(
               "job", List.of(run(SUCCESS, 0, 3)),
-              "post", List.of(run(SUCCESS, 0, 3)))),
-      "header_late", new Facts(List.of(ACTIVE, ACTIVE, CLEANING, FINALIZING, TaskState.SUCCESS),
+              "post", List.of(run(SUCCESS, 0, 3))))),
+      Map.entry("header_late", new Facts(
+          List.of(ACTIVE, ACTIVE, CLEANING, FINALIZING, TaskState.SUCCESS),
           List.of(4100, 5300, 5300, 5300, 5300), Map.of(), Map.of(
-              "only", List.of(run(SUCCESS, 0, 3)))));
+              "only", List.of(run(SUCCESS, 0, 3))))),
+      Map.entry("loss_retries", new Facts(
+          List.of(ACTIVE, CLEANING, FINALIZING, TaskState.SUCCESS),
+          List.of(4100, 4100, 4100, 4100), Map.of(), Map.of(
+              "worker", List.of(run(KILLED, -9, 3), run(LOST, null, 7), run(SUCCESS, 0, 11))))),
+      Map.entry("kill_deadline", new Facts(List.of(ACTIVE, ACTIVE, CLEANING, TaskState.KILLED),
+          List.of(4100, 5600, 5600, 5600), Map.of(), Map.of(
+              "stubborn", List.of(run(KILLED, -1, 3))))),
+      Map.entry("helper_kill", new Facts(List.of(ACTIVE, ACTIVE, TaskState.KILLED),
+          List.of(4100, 5800, 5800), Map.of("http", 31700L), Map.of(
+              "server", List.of(run(KILLED, -9, 3)),
+              "client", List.of(run(WAITING, null, 0))))));
 
   static Stream<String> scenarios() {
     return Scenarios.all().stream().map(Scenario::name);
@@ -148,7 +165,7 @@ class GoldenLogsTest {
           assertEquals(expected.rc().intValue(), a.getReturnCode(), what);
         }
         // LOST records carry the state only; every other terminal record has a stop time.
-        boolean stopped = expected.state() != RUNNING && expected.state() != LOST;
+        boolean stopped = States.isTerminal(expected.state()) && expected.state() != LOST;
         assertEquals(stopped, a.hasStopTime(), what + " has stop_time");
       }
     });
@@ -161,6 +178,50 @@ class GoldenLogsTest {
     assertTrue(json.contains("\"return_code\": 127"), json);
     assertTrue(json.contains("\"state\": \"ACTIVE\""), "ACTIVE (enum zero) is printed");
     assertTrue(expectedJson("success").contains("\"return_code\": 0"), "rc 0 is printed");
+  }
+
+  @Test
+  void aProcessLeftWaitingIsPrintedWithItsStateInTheJson() throws IOException {
+    // WAITING is the enum's zero: the default JSON printer would leave it out.
+    var client = com.google.gson.JsonParser.parseString(expectedJson("helper_kill"))
+        .getAsJsonObject().getAsJsonObject("processes").getAsJsonObject("client")
+        .getAsJsonArray("runs").get(0).getAsJsonObject();
+    assertEquals("WAITING", client.get("state").getAsString(), client::toString);
+    assertEquals(0, client.get("seq").getAsLong(), client::toString);
+  }
+
+  /** (from, to) of every record in the golden logs; a process's first WAITING is from null. */
+  private static java.util.Set<String> transitions(boolean tasks) {
+    java.util.Set<String> seen = new TreeSet<>();
+    for (Scenario s : Scenarios.all()) {
+      Map<String, ProcessState> last = new java.util.HashMap<>();
+      TaskState task = null;
+      for (var r : s.records()) {
+        if (tasks && r.hasTaskStatus()) {
+          seen.add(task + "->" + r.getTaskStatus().getState());
+          task = r.getTaskStatus().getState();
+        } else if (!tasks && r.hasProcessStatus()) {
+          ProcessStatus p = r.getProcessStatus();
+          seen.add(last.get(p.getProcess()) + "->" + p.getState());
+          last.put(p.getProcess(), p.getState());
+        }
+      }
+    }
+    return seen;
+  }
+
+  @Test
+  void theGoldenLogsHoldEveryLegalProcessTransitionAndThermosTaskSequence() {
+    // SEMANTICS.md §1b.5, plus a new run after each terminal state.
+    assertEquals(new TreeSet<>(List.of("null->WAITING", "WAITING->FORKED", "FORKED->RUNNING",
+        "RUNNING->SUCCESS", "WAITING->FAILED", "RUNNING->FAILED", "FORKED->KILLED",
+        "RUNNING->KILLED", "FORKED->LOST", "RUNNING->LOST", "SUCCESS->WAITING", "FAILED->WAITING",
+        "KILLED->WAITING", "LOST->WAITING")), transitions(false));
+    // §1b.4: natural runs, takeover duplicates, kill and lose, the deadline and the helper kill.
+    assertTrue(transitions(true).containsAll(List.of("null->ACTIVE", "ACTIVE->ACTIVE",
+        "ACTIVE->CLEANING", "CLEANING->FINALIZING", "FINALIZING->SUCCESS", "FINALIZING->FAILED",
+        "FINALIZING->KILLED", "CLEANING->LOST", "CLEANING->KILLED", "ACTIVE->KILLED")),
+        transitions(true)::toString);
   }
 
   @Test

@@ -24,7 +24,7 @@ public final class Scenarios {
 
   public static List<Scenario> all() {
     return List.of(success(), failureRetries(), launchFailure(), daemon(), activeRunning(),
-        kill(), lose(), takeover(), headerLate());
+        kill(), lose(), takeover(), headerLate(), lossRetries(), killDeadline(), helperKill());
   }
 
   /** Natural success: two sequential processes and a finalizer; every run WAITING..SUCCESS. */
@@ -132,6 +132,50 @@ public final class Scenarios {
         .task(CLEANING).task(FINALIZING).task(SUCCESS);
     return new Scenario("header_late", "TaskStatus records before the header (two runners)",
         b.build());
+  }
+
+  /**
+   * Runs ended by a signal (KILLED, rc -9: an OOM kill) and by a lost coordinator are losses the
+   * planner retries: KILLED->WAITING and LOST->WAITING, then a run that succeeds.
+   */
+  static Scenario lossRetries() {
+    ScenarioBuilder b = new ScenarioBuilder("loss_retries").task(ACTIVE).header()
+        .waiting("worker").forked("worker", 5401).running("worker", 5402).killed("worker", -9)
+        .waiting("worker").forked("worker", 5403).running("worker", 5404).lost("worker")
+        .succeeds("worker", 5405, 5406)
+        .task(CLEANING).task(FINALIZING).task(SUCCESS);
+    return new Scenario("loss_retries", "KILLED->WAITING and LOST->WAITING: a run killed by a "
+        + "signal (rc -9) and a lost run are retried; the third run succeeds", b.build());
+  }
+
+  /**
+   * A kill whose grace period ran out in CLEANING: CLEANING->KILLED directly (FINALIZING
+   * skipped), then the runner's own kill of what is left (rc -1), after the terminal status.
+   */
+  static Scenario killDeadline() {
+    ScenarioBuilder b = new ScenarioBuilder("kill_deadline").task(ACTIVE).header()
+        .waiting("stubborn").forked("stubborn", 5501).running("stubborn", 5502)
+        .runner(5600).task(ACTIVE).task(CLEANING)
+        .task(KILLED)
+        .killed("stubborn", -1);
+    return new Scenario("kill_deadline", "kill past the deadline: CLEANING->KILLED directly, the "
+        + "runner's KILLED (rc -1) after the terminal status", b.build());
+  }
+
+  /**
+   * Thermos' CLI kill (TaskRunnerHelper.kill) of a task whose runner is gone: a duplicate ACTIVE
+   * with the killer's pid, KILLED rc -9 for the running process, WAITING left as it is, and
+   * ACTIVE->KILLED directly.
+   */
+  static Scenario helperKill() {
+    ScenarioBuilder b = new ScenarioBuilder("helper_kill").task(ACTIVE).header("http", 31700)
+        .waiting("server").forked("server", 5701).running("server", 5702)
+        .waiting("client")
+        .runner(5800).task(ACTIVE)
+        .killed("server", -9)
+        .task(KILLED);
+    return new Scenario("helper_kill", "thermos kill helper: ACTIVE->KILLED directly, RUNNING->"
+        + "KILLED rc -9, a process left WAITING", b.build());
   }
 
   /** The scenario named {@code name}. */
