@@ -38,7 +38,8 @@ final class ImportCommand implements Callable<Integer> {
   Path to;
 
   @Option(names = "--copy-logs", description = "Also copy the process logs, to ROOT/logs/TASK_ID "
-      + "(by default they stay where they are).")
+      + "(by default they stay where they are, and ROOT/logs/TASK_ID links to them when the "
+      + "task's header names no log_dir).")
   boolean copyLogs;
 
   @Parameters(paramLabel = "TASK_ID", arity = "0..*",
@@ -87,7 +88,8 @@ final class ImportCommand implements Callable<Integer> {
     } else {
       out.printf("imported %s (%s, %d records, %s)%s%n", o.taskId(), o.sourceFormat(),
           o.records(), o.sentinel() == null ? "no task sentinel" : o.sentinel().dirName(),
-          o.logFiles() > 0 ? ", " + o.logFiles() + " log file(s) copied" : "");
+          o.logFiles() > 0 ? ", " + o.logFiles() + " log file(s) copied"
+              : o.logLink() != null ? ", logs left in place, linked at " + o.logLink() : "");
     }
     if (o.tornTail() != null) {
       note(o.taskId() + ": " + o.tornTail() + " at the end of its checkpoint was left out");

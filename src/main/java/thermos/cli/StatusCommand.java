@@ -77,17 +77,17 @@ final class StatusCommand implements Callable<Integer> {
       if (t.getActive() != active) {
         continue;
       }
-      out.printf("  %-20s [owner: %s]  state: %s  start: %s%n", t.getTaskId(),
+      out.printf("  %-20s [owner: %s]  state: %s  start: %s  format: %s%n", t.getTaskId(),
           TaskSummaries.owner(detector, t.getTaskId()), t.getState(),
-          t.hasLaunchTimeMs() ? HumanTime.ofMillis(t.getLaunchTimeMs()) : "-");
+          t.hasLaunchTimeMs() ? HumanTime.ofMillis(t.getLaunchTimeMs()) : "-",
+          t.hasCheckpointFormat() ? t.getCheckpointFormat() : "-");
       if (t.hasProblem()) {
         out.printf("    ! %s%n", t.getProblem());
       }
       if (verbosity.verbose()) {
-        out.printf("    user: %s  ports: %s  sandbox: %s  format: %s%n",
+        out.printf("    user: %s  ports: %s  sandbox: %s%n",
             t.hasUser() ? t.getUser() : "-", StatePrinter.ports(t.getPortsMap()),
-            t.hasSandbox() ? t.getSandbox() : "-",
-            t.hasCheckpointFormat() ? t.getCheckpointFormat() : "-");
+            t.hasSandbox() ? t.getSandbox() : "-");
         for (Map.Entry<String, ProcessSummary> e : new TreeMap<>(t.getProcessesMap()).entrySet()) {
           ProcessSummary p = e.getValue();
           out.printf("    - %s runs: %d last: pid=%s, rc=%s, finish:%s, state:%s%n", e.getKey(),

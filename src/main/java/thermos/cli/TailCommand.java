@@ -71,8 +71,12 @@ final class TailCommand implements Callable<Integer> {
           .resolve(stderr ? "stderr" : "stdout");
       PrintWriter out = spec.commandLine().getOut();
       boolean active = isActive(state, latest);
-      out.println("Tail of " + (active ? "active" : "terminal") + " log " + file);
-      out.flush();
+      // On stderr, so that stdout carries the log's bytes only (tail -f | grep, > file).
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("Tail of " + (active ? "active" : "terminal") + " log " + file
+          + " (checkpoint format: " + (monitor.format() == null ? "unknown" : monitor.format())
+          + ")");
+      err.flush();
       long offset = printTail(file, out);
       while (follow && active) {
         monitor.awaitChange(Duration.ofMillis(200));

@@ -68,9 +68,35 @@ class LegacyCliTest {
     assertEquals(Map.of("hello", 50000L, "world", 50001L), tasks.get("ports").getPortsMap());
 
     Run human = cli("status", "--root", root(), "-v");
-    assertEquals(0, human.code());
-    assertTrue(human.out().contains("sleep60-lost") && human.out().contains("state: KILLED"));
-    assertTrue(human.out().contains("format: thermos-legacy"), human.out());
+    assertEquals(0, human.code(), human.err());
+    assertEquals(Map.of("Active tasks:", Map.of("sleep60-lost", "ACTIVE"),
+        "Finished tasks:", Map.of("failure", "SUCCESS", "failure_limit", "FAILED",
+            "hello_world", "SUCCESS", "ordering", "SUCCESS", "ports", "SUCCESS",
+            "sleep60", "KILLED")), rowsByGroup(human.out()));
+    assertTrue(human.out().contains("    - sleep runs: 1 last: pid="), human.out());
+  }
+
+  /** A task row of `status`: id, owner, state, start time, and the format read. */
+  private static final java.util.regex.Pattern ROW = java.util.regex.Pattern.compile(
+      "  (\\S+) +\\[owner: [^\\]]+\\]  state: (\\S+)  start: .+  format: (\\S+)");
+
+  /** group heading -> (task id -> state), every row of the group naming the legacy format. */
+  private static Map<String, Map<String, String>> rowsByGroup(String out) {
+    Map<String, Map<String, String>> groups = new HashMap<>();
+    Map<String, String> current = null;
+    for (String line : out.split("\n")) {
+      if (line.endsWith("tasks:")) {
+        current = new HashMap<>();
+        groups.put(line, current);
+        continue;
+      }
+      java.util.regex.Matcher m = ROW.matcher(line);
+      if (m.matches()) {
+        assertEquals("thermos-legacy", m.group(3), line);
+        current.put(m.group(1), m.group(2));
+      }
+    }
+    return groups;
   }
 
   @Test
@@ -89,12 +115,50 @@ class LegacyCliTest {
         parsed.build());
   }
 
+  private static final String P3_RUN_2 = "p3 pinging\ncurrent count 3\n";
+
   @Test
-  void tailFindsLegacyLogsUnderTheRootsLogsDirectory() {
+  void tailFindsLegacyLogsUnderTheRootsLogsDirectoryAndNamesTheFormat() {
     Run r = cli("tail", "--root", root(), "failure", "p3");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("logs/failure/p3/2/stdout"), r.out());
-    assertTrue(r.out().contains("current count 3"), r.out());
+    assertEquals("Tail of terminal log " + Fixtures.root().resolve("logs/failure/p3/2/stdout")
+        + " (checkpoint format: thermos-legacy)\n", r.err(), "the header, on stderr");
+    assertEquals(P3_RUN_2, r.out(), "stdout carries the log only");
+  }
+
+  @Test
+  void tailFindsTheLogsAfterAnImportWithAndWithoutCopyingThem() throws IOException {
+    Path linked = to.resolve("linked");
+    assertEquals(0, cli("import", "--from", root(), "--to", linked.toString(), "failure").code());
+    Run viaLink = cli("tail", "--root", linked.toString(), "failure", "p3");
+    assertEquals(0, viaLink.code(), viaLink.err());
+    assertEquals("Tail of terminal log " + linked.resolve("logs/failure/p3/2/stdout")
+        + " (checkpoint format: thermos-jvm)\n", viaLink.err());
+    assertEquals(P3_RUN_2, viaLink.out());
+    assertTrue(Files.isSymbolicLink(linked.resolve("logs/failure")), "left where they are");
+
+    Path copied = to.resolve("copied");
+    assertEquals(0, cli("import", "--from", root(), "--to", copied.toString(), "--copy-logs",
+        "failure").code());
+    Run viaCopy = cli("tail", "--root", copied.toString(), "failure", "p3");
+    assertEquals(0, viaCopy.code(), viaCopy.err());
+    assertEquals(P3_RUN_2, viaCopy.out());
+    assertFalse(Files.isSymbolicLink(copied.resolve("logs/failure")));
+    assertTrue(Files.isRegularFile(copied.resolve("logs/failure/p3/2/stdout"),
+        java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void importRefusesALogLinkToSomewhereElse() throws IOException {
+    Path dest = to.resolve("dest");
+    Files.createDirectories(dest.resolve("logs"));
+    Files.createSymbolicLink(dest.resolve("logs/hello_world"), to);
+    Run r = cli("import", "--from", root(), "--to", dest.toString(), "hello_world");
+    assertEquals(ExitCodes.CONFLICT, r.code(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("thermos import: error: task 'hello_world': "
+        + dest.resolve("logs/hello_world") + " already links to " + to), r.err());
+    assertFalse(Files.exists(new TaskPath(dest).finishedTaskFile("hello_world")));
   }
 
   @Test
@@ -153,8 +217,8 @@ class LegacyCliTest {
     assertEquals(ExitCodes.CONFLICT, r.code());
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().startsWith("thermos import: error: task 'ports': "), r.err());
-    assertEquals(List.of("imported hello_world (thermos-legacy, 7 records, finished)"),
-        r.out().lines().toList());
+    assertEquals(List.of("imported hello_world (thermos-legacy, 7 records, finished), logs left"
+        + " in place, linked at " + to.resolve("logs/hello_world")), r.out().lines().toList());
     assertArrayEquals(before, Files.readAllBytes(runner));
   }
 

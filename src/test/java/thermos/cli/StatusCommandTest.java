@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import thermos.ckpt.TaskPath;
+import thermos.ckpt.golden.Scenarios;
 import thermos.proto.TaskSummary;
 
 /** {@code thermos status} over a root built from the golden logs. */
@@ -106,6 +107,9 @@ class StatusCommandTest {
     assertTrue(out.indexOf("kill") > finished, out);
     assertTrue(out.contains("state: KILLED"), out);
     assertFalse(out.contains("runs:"), "process lines only with -v");
+    assertEquals(Scenarios.all().size(),
+        out.lines().filter(l -> l.endsWith("  format: thermos-jvm")).count(),
+        "every row names the checkpoint format, without -v");
     Cli.Result v = Cli.run("status", "--root", root.toString(), "-v");
     assertTrue(v.out().contains("- server runs: 4 last: pid=4508, rc=-, finish:-, state:RUNNING"),
         v.out());

@@ -149,7 +149,10 @@ class CliIntegrationTest {
         t.toString()).code());
     Result r = cli("tail", "--root", root().toString(), "t1", "a");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("Tail of terminal log"), r.out());
+    assertTrue(r.err().startsWith("Tail of terminal log "), r.err());
+    assertTrue(r.err().contains("(checkpoint format: thermos-jvm)"), r.err());
+    assertEquals(java.util.stream.IntStream.rangeClosed(11, 20).mapToObj(i -> i + "\n")
+        .collect(java.util.stream.Collectors.joining()), r.out(), "stdout: the log's last lines");
     Result both = cli("tail", "--root", root().toString(), "t1");
     assertEquals(2, both.code(), "several processes and none named");
     assertEquals(3, cli("tail", "--root", root().toString(), "missing").code());

@@ -16,7 +16,8 @@ import thermos.ckpt.TornTail;
 /**
  * Imports tasks of a Thermos checkpoint root into one of ours: the runner checkpoint rewritten
  * in our format (every record, same order, CRC-framed, fsynced), the task JSON sentinel copied
- * byte for byte where it was (active or finished), and optionally the process logs.
+ * byte for byte where it was (active or finished), and the process logs copied or (by default)
+ * left where they are, linked from {@code TO/logs/TASK_ID} when the header has no {@code log_dir}.
  *
  * <p>Every file appears whole or not at all (temporary file, fsync, atomic publish), and nothing
  * is published before every check passed, so a failed import leaves no trace. Importing again is
@@ -35,10 +36,11 @@ public final class LegacyImporter {
    * @param sentinel where the task's JSON sentinel is, or null if the source has none
    * @param tornTail a partial record at the end of the source, left out, or null
    * @param logFiles log files copied now ({@code --copy-logs})
-   * @param logSource where the logs were looked for, or null if they were not asked for
+   * @param logSource where the logs were looked for (to copy or link), or null if neither
+   * @param logLink {@code TO/logs/TASK_ID}, if it was made a link to {@code logSource} now
    */
   public record Outcome(String taskId, Status status, String sourceFormat, long records,
-      TaskFileState sentinel, TornTail tornTail, int logFiles, Path logSource) {}
+      TaskFileState sentinel, TornTail tornTail, int logFiles, Path logSource, Path logLink) {}
 
   private final TaskPath from;
   private final TaskPath to;
@@ -89,9 +91,13 @@ public final class LegacyImporter {
       // Every check before anything is published.
       boolean newCheckpoint = checkCheckpoint(taskId, converted.temp(), dest);
       boolean newSentinel = sentinel != null && checkSentinel(taskId, sentinel);
-      LogCopy logs = copyLogs ? LogCopy.plan(
-          LegacyLayout.logDir(from.root(), taskId, converted.header()),
-          LegacyLayout.rootLogDir(to.root(), taskId), taskId) : null;
+      Path logSource = LegacyLayout.logDir(from.root(), taskId, converted.header());
+      Path logDest = LegacyLayout.rootLogDir(to.root(), taskId);
+      LogCopy logs = copyLogs ? LogCopy.plan(logSource, logDest, taskId) : null;
+      // Left in place: a header without log_dir sends readers to ROOT/logs/ID, so link it there
+      // (one with log_dir names the logs' place itself).
+      boolean underRoot = logSource.equals(LegacyLayout.rootLogDir(from.root(), taskId));
+      LogLink link = copyLogs || !underRoot ? null : LogLink.plan(logSource, logDest, taskId);
 
       if (newCheckpoint) {
         AtomicFiles.publish(converted.temp(), dest);
@@ -99,16 +105,18 @@ public final class LegacyImporter {
         AtomicFiles.deleteQuietly(converted.temp());
       }
       int logFiles = logs == null ? 0 : logs.copy();
+      boolean linked = link != null && link.create();
       if (newSentinel) {
         Path target = to.taskFile(sentinel, taskId);
         Files.createDirectories(target.getParent());
         AtomicFiles.publish(AtomicFiles.copyToTemp(from.taskFile(sentinel, taskId), target),
             target);
       }
-      Status status = newCheckpoint || newSentinel || logFiles > 0
+      Status status = newCheckpoint || newSentinel || logFiles > 0 || linked
           ? Status.IMPORTED : Status.ALREADY_IMPORTED;
       return new Outcome(taskId, status, converted.sourceFormat(), converted.records(), sentinel,
-          converted.tornTail(), logFiles, logs == null ? null : logs.source());
+          converted.tornTail(), logFiles, logs == null && link == null ? null : logSource,
+          linked ? logDest : null);
     } catch (IOException | RuntimeException e) {
       if (converted != null) {
         AtomicFiles.deleteQuietly(converted.temp());

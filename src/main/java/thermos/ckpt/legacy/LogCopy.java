@@ -55,6 +55,11 @@ final class LogCopy {
     return source;
   }
 
+  /** True if every file is already at the destination with the same bytes. */
+  boolean isComplete() {
+    return pending.isEmpty();
+  }
+
   /** Copies the planned files, each atomically; returns how many. */
   int copy() throws IOException {
     for (Item item : pending) {

@@ -30,6 +30,10 @@ import thermos.ckpt.CheckpointFiles;
 import thermos.proto.RunnerCkpt;
 
 class LegacyImporterTest {
+  /** The fixture tasks with a ROOT/logs/ID directory (the sleep60 ones have none). */
+  private static final List<String> WITH_LOGS = List.of("failure", "failure_limit",
+      "hello_world", "ordering", "ports");
+
   @TempDir Path to;
   @TempDir Path scratch;
 
@@ -91,7 +95,60 @@ class LegacyImporterTest {
       assertFalse(Files.exists(ours.checkpointDir(task).resolve("coordinator.x")));
     }
     assertNoHiddenFiles(to);
-    assertFalse(Files.exists(to.resolve("logs")), "logs stay where they are by default");
+    // Logs stay where they are; the 2012 headers name no log_dir, so ROOT/logs/ID links to them.
+    try (Stream<Path> links = Files.list(to.resolve("logs"))) {
+      assertEquals(WITH_LOGS, links.map(p -> {
+        assertTrue(Files.isSymbolicLink(p), p::toString);
+        return p.getFileName().toString();
+      }).sorted().toList(), "a link for each task that has logs");
+    }
+    for (String task : WITH_LOGS) {
+      assertEquals(Fixtures.root().resolve("logs").resolve(task).toAbsolutePath(),
+          Files.readSymbolicLink(to.resolve("logs").resolve(task)));
+    }
+  }
+
+  @Test
+  void logsLeftInPlaceAreLinkedOnceAndADifferentLinkOrDirectoryIsAConflict() throws IOException {
+    Path link = to.resolve("logs/failure");
+    LegacyImporter importer = new LegacyImporter(Fixtures.root(), to, false);
+    LegacyImporter.Outcome o = importer.importTask("failure");
+    assertEquals(link, o.logLink());
+    assertEquals(0, o.logFiles());
+    assertEquals(Fixtures.root().resolve("logs/failure"), o.logSource());
+    assertTrue(Files.isRegularFile(link.resolve("p3/2/stdout")), "the logs, through the link");
+
+    LegacyImporter.Outcome again = importer.importTask("failure");
+    assertEquals(LegacyImporter.Status.ALREADY_IMPORTED, again.status(), "the same link");
+    assertNull(again.logLink());
+
+    // A link elsewhere is someone else's: refused, and nothing else is touched.
+    Files.delete(link);
+    Files.createSymbolicLink(link, scratch);
+    Files.delete(new TaskPath(to).finishedTaskFile("failure"));
+    ImportConflictException e = assertThrows(ImportConflictException.class,
+        () -> importer.importTask("failure"));
+    assertTrue(e.getMessage().startsWith("task 'failure': " + link + " already links to "
+        + scratch), e.getMessage());
+    assertFalse(Files.exists(new TaskPath(to).finishedTaskFile("failure")), "not published");
+    assertEquals(scratch, Files.readSymbolicLink(link));
+
+    // A directory with other contents too.
+    Files.delete(link);
+    Files.createDirectories(link.resolve("p1/0"));
+    Files.writeString(link.resolve("p1/0/stdout"), "someone else's");
+    assertThrows(ImportConflictException.class, () -> importer.importTask("failure"));
+  }
+
+  @Test
+  void logsCopiedEarlierAreNotLinkedOver() throws IOException {
+    new LegacyImporter(Fixtures.root(), to, true).importTask("failure");
+    Map<Path, String> before = snapshot(to);
+    LegacyImporter.Outcome o = new LegacyImporter(Fixtures.root(), to, false)
+        .importTask("failure");
+    assertEquals(LegacyImporter.Status.ALREADY_IMPORTED, o.status());
+    assertFalse(Files.isSymbolicLink(to.resolve("logs/failure")));
+    assertEquals(before, snapshot(to));
   }
 
   @Test
