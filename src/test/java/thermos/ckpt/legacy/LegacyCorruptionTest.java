@@ -118,7 +118,8 @@ class LegacyCorruptionTest {
   /**
    * Seeded random damage (overwritten runs of bytes, random garbage appended, random files): the
    * replay always returns, and corruption is found at or before the first damaged byte (a record
-   * whose values changed but still decodes may be rejected later, by the dispatcher).
+   * whose values changed but still decodes may be rejected later, by the dispatcher). Appended
+   * garbage is always reported, at its first byte.
    */
   @Test
   void randomGarbageNeverEscapesAsAnException() throws IOException {
@@ -151,6 +152,14 @@ class LegacyCorruptionTest {
         }
       }
       LogReplay.Result r = LogReplay.replay(file(bytes), false);
+      if (i % 3 == 1) {
+        // Garbage after whole records never passes for more records: it is reported, where it
+        // starts, as corruption (or a rejected record) or as a torn tail.
+        String at = "case " + i + ": " + r.problem() + ", " + r.tornTail();
+        assertTrue(r.problem() != null || r.tornTail() != null, at);
+        assertEquals(from, r.problem() != null ? r.problem().offset() : r.tornTail().offset(), at);
+        assertEquals(from, r.position(), at);
+      }
       if (r.problem() != null) {
         if (r.problem().kind() == CheckpointProblem.Kind.CORRUPT) {
           assertTrue(r.problem().offset() <= from, "corruption after the damage: " + r.problem());

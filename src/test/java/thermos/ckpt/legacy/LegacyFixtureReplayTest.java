@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import thermos.ckpt.LogReplay;
 import thermos.proto.ProcessState;
@@ -71,6 +72,24 @@ class LegacyFixtureReplayTest {
     } else {
       assertEquals(rc, run.getReturnCode());
       assertTrue(run.hasStopTime());
+    }
+  }
+
+  @Test
+  void everyTaskHasExactlyTheProcessesItsRecordsName() throws IOException {
+    // failure_limit's task JSON also has a process "c", which never ran: the task failed first.
+    Map<String, Set<String>> expected = Map.of(
+        "failure", Set.of("p1", "p2", "p3"),
+        "failure_limit", Set.of("a", "b"),
+        "hello_world", Set.of("echo"),
+        "ordering", Set.of("echo_one", "echo_two", "echo_three"),
+        "ports", Set.of("echo"),
+        "sleep60", Set.of("sleep"),
+        "sleep60-lost", Set.of("sleep"));
+    assertEquals(Set.copyOf(Fixtures.TASKS), expected.keySet());
+    for (String task : Fixtures.TASKS) {
+      assertEquals(expected.get(task), replay(task).state().toProto().getProcessesMap().keySet(),
+          task);
     }
   }
 
