@@ -9,7 +9,7 @@ import static thermos.executor.LiveTasks.assertNothingLeft;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.RepeatedTest;
@@ -84,12 +84,17 @@ class BadInputIntegrationTest {
   void corruptCheckpointDuringStop() throws Exception {
     ThermosTaskRunner r = live().started(LiveTasks.SLEEP, LiveTasks.newId("corrupt"),
         Duration.ofSeconds(1));
-    // Once RUNNING is recorded the runner writes nothing until the stop; appended bytes it wrote
-    // before that would simply be overwritten by its next record.
     LiveTasks.awaitRunning(r, "sleepy");
-    // A complete record whose CRC does not match: corruption, not a torn tail.
-    ByteBuffer bad = ByteBuffer.allocate(12).putInt(4).putInt(0xDEADBEEF).putInt(0x01020304);
-    Files.write(r.paths().runnerCheckpoint(r.taskId()), bad.array(), StandardOpenOption.APPEND);
+    // The log replaced by a copy whose header record fails its CRC (a bad restore): corruption,
+    // not a torn tail. Bytes appended at the end would not do: the runner writes at its own
+    // offset, its next record overwrites them, and the monitor recovers. Here the runner goes
+    // on writing to the file it has open, and nothing it writes repairs the new one.
+    Path log = r.paths().runnerCheckpoint(r.taskId());
+    byte[] bytes = Files.readAllBytes(log);
+    int header = 8 + ByteBuffer.wrap(bytes).getInt(0); // the second record
+    bytes[header + 8 + 2] ^= 0x40;
+    Path damaged = Files.write(log.resolveSibling("runner.damaged"), bytes);
+    Files.move(damaged, log, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     TaskError e = assertThrows(TaskError.class, () -> r.stop(Duration.ofSeconds(10)));
     assertTrue(e.getMessage().contains("unreadable") && e.getMessage().contains("CRC"),
         e.getMessage());
