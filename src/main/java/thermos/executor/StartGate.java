@@ -40,6 +40,7 @@ final class StartGate implements RunnerStarter.ForkGate {
   private final CompletableFuture<Void> settled = new CompletableFuture<>();
   private Phase phase = Phase.NEW; // guarded by lock
   private TaskState requested; // guarded by lock
+  private Duration requestedGrace; // guarded by lock
 
   StartGate(String taskId, KillRequester requester, Duration killGrace, Clock clock) {
     this.taskId = taskId;
@@ -75,7 +76,7 @@ final class StartGate implements RunnerStarter.ForkGate {
       if (requested != null) {
         log.info("task {}: {} asked for before the fork; the runner reads it as it boots",
             taskId, verb(requested));
-        requester.request(requested, graceOf(requested));
+        requester.request(requested, requestedGrace);
       }
     }
   }
@@ -100,6 +101,7 @@ final class StartGate implements RunnerStarter.ForkGate {
         return false;
       }
       requested = wanted;
+      requestedGrace = graceOf(wanted);
       switch (phase) {
         case NEW, PREPARING -> {
           log.info("task {}: {} before the fork; start() passes it on", taskId, verb(wanted));
@@ -131,14 +133,18 @@ final class StartGate implements RunnerStarter.ForkGate {
 
   /**
    * A stop begins (after {@link #requireStarted}): it is a kill unless a lose came first; before
-   * the fork, start() passes it on.
+   * the fork, start() passes it on — with the grace the stop can give.
    *
+   * @param killGrace the stop's grace for a kill (the preemption wait, clamped to its timeout)
    * @return the state the stop ends in
    */
-  TaskState stopping() {
+  TaskState stopping(Duration killGrace) {
     synchronized (lock) {
       if (requested == null) {
         requested = TaskState.KILLED;
+        requestedGrace = killGrace;
+      } else if (requested == TaskState.KILLED && killGrace.compareTo(requestedGrace) < 0) {
+        requestedGrace = killGrace; // as KillRequests merges them: the earlier deadline holds
       }
       return requested;
     }

@@ -323,8 +323,9 @@ public final class ThermosTaskRunner implements TaskLifecycle, AutoCloseable {
     synchronized (stopLock) {
       long deadline = clock.nanoTime() + timeout.toNanos();
       gate.requireStarted();
-      config.budget.graceWithin(config.preemptionWait, timeout); // rejects an impossible timeout
-      TaskState terminal = gate.stopping();
+      // Rejects an impossible timeout (IllegalArgumentException) before anything is done.
+      Duration killGrace = config.budget.graceWithin(config.preemptionWait, timeout);
+      TaskState terminal = gate.stopping(killGrace);
       gate.awaitFork(deadline);
       ForkedRunner r = runner;
       CheckpointWatch w = watch;

@@ -120,6 +120,21 @@ final class SimWorld {
     notifyAll();
   }
 
+  /**
+   * Waits (really, bounded) until {@code t} is parked with a timeout — a stop waiting for the
+   * fork, or a start waiting for the driver — or, if {@code orDone}, has ended.
+   */
+  static void awaitParked(Thread t, boolean orDone) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (t.getState() != Thread.State.TIMED_WAITING
+        && !(orDone && t.getState() == Thread.State.TERMINATED)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(t.getName() + " never waited: " + t.getState());
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+    }
+  }
+
   /** Not the driver: waits (really) until the driver changes the world or moves time. */
   private void awaitDriver(long until, CompletableFuture<?> wake) throws InterruptedException {
     long v = version;

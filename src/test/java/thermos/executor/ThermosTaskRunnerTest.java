@@ -200,7 +200,7 @@ class ThermosTaskRunnerTest {
     CountDownLatch forking = new CountDownLatch(1);
     platform.duringFork = () -> {
       forking.countDown();
-      awaitParked(stopper); // the fork returns only once the stop waits for it
+      SimWorld.awaitParked(stopper, false); // the fork returns only once the stop waits for it
     };
     CompletableFuture<Void> start = startInBackground(r);
     assertTrue(forking.await(10, TimeUnit.SECONDS));
@@ -219,7 +219,7 @@ class ThermosTaskRunnerTest {
     CountDownLatch preparing = new CountDownLatch(1);
     platform.whilePreparing = () -> {
       preparing.countDown();
-      awaitParked(stopper);
+      SimWorld.awaitParked(stopper, false);
     };
     CompletableFuture<Void> start = startInBackground(r);
     assertTrue(preparing.await(10, TimeUnit.SECONDS));
@@ -490,20 +490,5 @@ class ThermosTaskRunnerTest {
     t.setDaemon(true);
     t.start();
     return done;
-  }
-
-  /** Waits until {@code t} is parked with a timeout (a stop waiting for the fork). */
-  static void awaitParked(Thread t) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (t.getState() != Thread.State.TIMED_WAITING) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(t.getName() + " never waited: " + t.getState());
-      }
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
   }
 }
