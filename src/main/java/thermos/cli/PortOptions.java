@@ -34,25 +34,12 @@ public final class PortOptions {
   static final class PortConverter implements ITypeConverter<PortBinding> {
     @Override
     public PortBinding convert(String value) {
-      int colon = value.indexOf(':');
-      if (colon <= 0 || colon != value.lastIndexOf(':')) {
-        throw bad(value);
+      try {
+        thermos.config.PortBinding b = thermos.config.PortBinding.parse(value);
+        return new PortBinding(b.name(), b.port());
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
       }
-      String name = value.substring(0, colon);
-      String number = value.substring(colon + 1);
-      if (name.isBlank() || !number.matches("[0-9]{1,5}")) {
-        throw bad(value);
-      }
-      int port = Integer.parseInt(number);
-      if (port < 1 || port > 65535) {
-        throw new TypeConversionException("'" + value + "': port must be 1-65535, got " + port);
-      }
-      return new PortBinding(name, port);
-    }
-
-    private static TypeConversionException bad(String value) {
-      return new TypeConversionException(
-          "'" + value + "' is not NAME:PORT (a port name, a colon and a port number)");
     }
   }
 }

@@ -2,7 +2,9 @@ package thermos.executor;
 
 import java.util.Optional;
 import thermos.ckpt.States;
+import thermos.proto.RunnerState;
 import thermos.proto.TaskState;
+import thermos.proto.TaskStatus;
 
 /**
  * What a task's checkpoint says at one moment — all a stop or a status decision may look at.
@@ -16,6 +18,14 @@ public record CheckpointSnapshot(TaskState state, boolean hasHeader, Integer run
     String problem) {
   /** A checkpoint that does not exist yet. */
   public static final CheckpointSnapshot EMPTY = new CheckpointSnapshot(null, false, null, null);
+
+  /** What a replayed {@code state} says, with the reason it could not be read further. */
+  public static CheckpointSnapshot of(RunnerState state, String problem) {
+    TaskStatus last = state.getStatusesCount() == 0 ? null
+        : state.getStatuses(state.getStatusesCount() - 1);
+    return new CheckpointSnapshot(last == null ? null : last.getState(), state.hasHeader(),
+        last != null && last.hasRunnerPid() ? last.getRunnerPid() : null, problem);
+  }
 
   public Optional<TaskState> taskState() {
     return Optional.ofNullable(state);

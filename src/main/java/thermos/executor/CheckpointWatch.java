@@ -13,6 +13,13 @@ public interface CheckpointWatch extends AutoCloseable {
   CheckpointSnapshot read();
 
   /**
+   * The checkpoint read afresh from its first byte — what any new reader sees. {@link #read()}
+   * follows the log incrementally and so cannot see damage to records it has already applied;
+   * a decision that is final (a terminal state reported) is confirmed with this.
+   */
+  CheckpointSnapshot reread();
+
+  /**
    * Waits until the checkpoint may have changed, {@code wake} completes (e.g. the runner
    * exited), or {@code timeout} passes — whichever is first; returns at once if {@code wake} is
    * already complete. Spurious returns are allowed: callers look again and decide.

@@ -7,13 +7,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import thermos.ckpt.TaskPath;
-import thermos.config.TaskIds;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 import thermos.proto.TaskState;
 
 /**
@@ -21,27 +21,33 @@ import thermos.proto.TaskState;
  * (wrapped for HTTP lifecycle teardown when the task has the lifecycle port), a
  * {@link KillManager} and a health checker chained under a {@link StatusManager}. It launches
  * the task, prints each status transition on stdout, and stops the task when stdin says
- * {@code stop} or on SIGTERM.
+ * {@code stop} or on SIGTERM — also during the start, which then ends as Aurora's does: KILLED
+ * "Task killed during initialization.".
  *
  * <pre>
  * java -cp target/thermos.jar thermos.executor.ExampleExecutor --task-json FILE [--root R]
  *     [--sandbox S] [--task-id ID] [--port NAME:PORT]... [--preemption-wait SECS]
  *     [--stop-timeout SECS] [--start-timeout SECS] [--lifecycle-port NAME] [--jar JAR]
+ *     [--runner-command CMD]
  * </pre>
  *
  * Output lines: {@code STARTING ID}, {@code RUNNING reason}, then one terminal
  * {@code FINISHED|FAILED|KILLED|LOST reason}. Exit 0 if the task FINISHED, 1 otherwise, 2 on a
- * bad command line.
+ * bad command line (one line on stderr).
  */
 public final class ExampleExecutor {
-  private final PrintStream out;
+  static final String KILLED_DURING_INITIALIZATION = "Task killed during initialization.";
 
-  private ExampleExecutor(PrintStream out) {
+  private final PrintStream out;
+  private final PrintStream err;
+
+  ExampleExecutor(PrintStream out, PrintStream err) {
     this.out = out;
+    this.err = err;
   }
 
   public static void main(String[] args) throws InterruptedException {
-    System.exit(new ExampleExecutor(System.out).run(args));
+    System.exit(new ExampleExecutor(System.out, System.err).run(args));
   }
 
   private synchronized void say(String line) {
@@ -50,69 +56,67 @@ public final class ExampleExecutor {
   }
 
   int run(String[] args) throws InterruptedException {
-    Map<String, String> opts = new TreeMap<>();
-    Map<String, Integer> ports = new TreeMap<>();
+    ExampleExecutorOptions o = new ExampleExecutorOptions();
+    CommandLine cl = new CommandLine(o);
+    ThermosTaskRunner runner;
     try {
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        if (a.equals("--help") || a.equals("-h")) {
-          say("usage: ExampleExecutor --task-json FILE [--root R] [--sandbox S] [--task-id ID]"
-              + " [--port NAME:PORT]... [--preemption-wait SECS] [--stop-timeout SECS]"
-              + " [--start-timeout SECS] [--lifecycle-port NAME] [--jar JAR]");
-          return 0;
-        }
-        if (!a.startsWith("--") || i + 1 >= args.length) {
-          throw new IllegalArgumentException("bad argument " + a);
-        }
-        String v = args[++i];
-        if (a.equals("--port")) {
-          String[] nv = v.split(":", 2);
-          ports.put(nv[0], Integer.parseInt(nv[1]));
-        } else {
-          opts.put(a.substring(2), v);
-        }
+      cl.parseArgs(args);
+      if (cl.isUsageHelpRequested()) {
+        cl.usage(out);
+        return 0;
       }
-      if (!opts.containsKey("task-json")) {
-        throw new IllegalArgumentException("--task-json is required");
-      }
-    } catch (RuntimeException e) {
-      System.err.println("ExampleExecutor: " + e.getMessage());
+      runner = build(o);
+    } catch (ParameterException | IllegalArgumentException e) {
+      err.println("ExampleExecutor: " + e.getMessage());
       return 2;
     }
-    Path root = opts.containsKey("root") ? Path.of(opts.get("root")) : TaskPath.defaultRoot();
-    String id = opts.getOrDefault("task-id", TaskIds.defaultTaskId("task", LocalDateTime.now()));
-    Path sandbox = opts.containsKey("sandbox") ? Path.of(opts.get("sandbox"))
-        : root.resolve("sandbox").resolve(id);
-    ThermosTaskRunnerBuilder b = ThermosTaskRunner.builder(Path.of(opts.get("task-json")), id,
-        sandbox, root).ports(ports)
-        .preemptionWait(seconds(opts.getOrDefault("preemption-wait", "5")))
-        .stopTimeout(seconds(opts.getOrDefault("stop-timeout", "30")));
-    if (opts.containsKey("jar")) {
-      b.launcher(RunnerLauncher.defaults().withJar(Path.of(opts.get("jar"))));
-    }
-    Duration startTimeout = seconds(opts.getOrDefault("start-timeout", "60"));
-    Duration stopTimeout = seconds(opts.getOrDefault("stop-timeout", "30"));
-    try (ThermosTaskRunner runner = b.build()) {
+    try (runner) {
       TaskLifecycle task = HttpLifecycleManager.wrap(runner, HttpLifecycleManager.Config
-          .defaults().withPortName(opts.getOrDefault("lifecycle-port", "health")));
-      return execute(task, id, startTimeout, stopTimeout);
-    } catch (IllegalArgumentException e) {
-      System.err.println("ExampleExecutor: " + e.getMessage());
-      return 2;
+          .defaults().withPortName(o.lifecyclePort));
+      return execute(runner, task, o.startTimeout, o.stopTimeout);
     }
   }
 
-  private int execute(TaskLifecycle task, String id, Duration startTimeout, Duration stopTimeout)
-      throws InterruptedException {
-    say("STARTING " + id);
+  private static ThermosTaskRunner build(ExampleExecutorOptions o) {
+    String id = o.taskId();
+    Path sandbox = o.sandbox != null ? o.sandbox : o.root().resolve("sandbox").resolve(id);
+    ThermosTaskRunnerBuilder b = ThermosTaskRunner.builder(o.taskJson, id, sandbox, o.root())
+        .ports(o.portmap()).preemptionWait(o.preemptionWait).stopTimeout(o.stopTimeout);
+    if (o.runnerCommand != null) {
+      b.launcher(RunnerLauncher.ofCommand(List.of(o.runnerCommand)));
+    } else if (o.jar != null) {
+      b.launcher(RunnerLauncher.defaults().withJar(o.jar));
+    }
+    return b.build();
+  }
+
+  private int execute(ThermosTaskRunner runner, TaskLifecycle task, Duration startTimeout,
+      Duration stopTimeout) throws InterruptedException {
+    KillManager kills = new KillManager();
+    AtomicBoolean starting = new AtomicBoolean(true);
+    // First, so a stop during the start is neither lost nor the JVM's default death.
+    installStopTriggers(reason -> {
+      kills.kill(reason);
+      if (starting.get()) {
+        runner.kill(); // durable: the runner gets it as it boots, and the start ends soon
+      }
+    });
+    say("STARTING " + runner.taskId());
     try {
       task.start(startTimeout);
     } catch (TaskError e) {
-      say("FAILED Task initialization failed: " + e.getMessage());
+      if (!kills.isKilled()) {
+        say("FAILED Task initialization failed: " + e.getMessage());
+        return 1;
+      }
+    } finally {
+      starting.set(false);
+    }
+    if (kills.isKilled()) {
+      stop(task, runner.taskId(), stopTimeout);
+      say(ExecutorState.KILLED + " " + KILLED_DURING_INITIALIZATION);
       return 1;
     }
-    KillManager kills = new KillManager();
-    installStopTriggers(kills);
     CompletableFuture<StatusResult> terminal = new CompletableFuture<>();
     StatusChecker chain = ChainedStatusChecker.of(task,
         ChainedStatusChecker.of(kills, new NoopHealthChecker()));
@@ -123,28 +127,33 @@ public final class ExampleExecutor {
       // Aurora's _shutdown: the runner's own status if it had already finished, else the
       // triggering one — always with the triggering reason.
       Optional<StatusResult> before = task.status();
-      try {
-        Optional<TaskState> end = task.stop(stopTimeout);
-        System.err.println("ExampleExecutor: task " + id + " stopped: "
-            + end.map(Object::toString).orElse("nothing was launched"));
-      } catch (TaskError e) {
-        System.err.println("ExampleExecutor: stop failed: " + e.getMessage());
-      }
+      stop(task, runner.taskId(), stopTimeout);
       ExecutorState state = before.map(StatusResult::state).orElse(trigger.state());
       say(state + " " + trigger.reason());
       return state == ExecutorState.FINISHED ? 0 : 1;
     }
   }
 
-  /** "stop" on stdin or SIGTERM kills the task, as an executor's killTask does. */
-  private static void installStopTriggers(KillManager kills) {
+  private void stop(TaskLifecycle task, String id, Duration timeout)
+      throws InterruptedException {
+    try {
+      Optional<TaskState> end = task.stop(timeout);
+      err.println("ExampleExecutor: task " + id + " stopped: "
+          + end.map(Object::toString).orElse("nothing was launched"));
+    } catch (TaskError e) {
+      err.println("ExampleExecutor: stop failed: " + e.getMessage());
+    }
+  }
+
+  /** "stop" on stdin or SIGTERM stops the task, as an executor's killTask does. */
+  private void installStopTriggers(Consumer<String> stop) {
     Thread stdin = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(
           new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
         String line;
         while ((line = in.readLine()) != null) {
           if (line.strip().equals("stop")) {
-            kills.kill("Stopped on request.");
+            stop.accept("Stopped on request.");
             return;
           }
         }
@@ -155,13 +164,9 @@ public final class ExampleExecutor {
     stdin.setDaemon(true);
     stdin.start();
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> kills.kill("Killed by SIGTERM."));
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> stop.accept("Killed by SIGTERM."));
     } catch (IllegalArgumentException e) {
-      System.err.println("ExampleExecutor: cannot handle SIGTERM: " + e.getMessage());
+      err.println("ExampleExecutor: cannot handle SIGTERM: " + e.getMessage());
     }
-  }
-
-  private static Duration seconds(String s) {
-    return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
   }
 }

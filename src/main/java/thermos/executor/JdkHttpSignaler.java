@@ -14,10 +14,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link HttpSignaler} on {@link java.net.http.HttpClient}. The whole exchange — connect,
- * request, response — is bounded by the timeout.
+ * request, response — is bounded by the timeout. One client (and so one selector thread) per
+ * signaler, made on first use: a stop posts two requests, most tasks none.
  */
 public final class JdkHttpSignaler implements HttpSignaler {
   private static final Logger log = LoggerFactory.getLogger(JdkHttpSignaler.class);
+
+  private HttpClient client; // guarded by this
+
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+    return client;
+  }
 
   @Override
   public boolean post(String host, int port, String endpoint, Duration timeout)
@@ -26,12 +36,10 @@ public final class JdkHttpSignaler implements HttpSignaler {
       return false;
     }
     URI uri = URI.create("http://" + host + ":" + port + endpoint);
-    HttpClient client = HttpClient.newBuilder().connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
         .POST(HttpRequest.BodyPublishers.noBody()).build();
     CompletableFuture<HttpResponse<Void>> response =
-        client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        client().sendAsync(request, HttpResponse.BodyHandlers.discarding());
     try {
       int code = response.get(timeout.toNanos(), TimeUnit.NANOSECONDS).statusCode();
       log.info("POST {}: HTTP {}", uri, code);

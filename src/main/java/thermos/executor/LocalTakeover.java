@@ -84,4 +84,9 @@ public final class LocalTakeover implements TaskTakeover {
       return n;
     }
   }
+
+  @Override
+  public boolean discardUnlaunched() throws TaskError {
+    return UnlaunchedTask.discard(paths, taskId);
+  }
 }

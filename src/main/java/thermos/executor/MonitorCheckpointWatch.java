@@ -1,12 +1,14 @@
 package thermos.executor;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import thermos.ckpt.LogReplay;
 import thermos.ckpt.TaskPath;
 import thermos.common.Clock;
 import thermos.monitor.TaskMonitor;
-import thermos.proto.RunnerState;
-import thermos.proto.TaskStatus;
 
 /** The real {@link CheckpointWatch}: a {@link TaskMonitor}, woken by file events. */
 public final class MonitorCheckpointWatch implements CheckpointWatch {
@@ -19,12 +21,23 @@ public final class MonitorCheckpointWatch implements CheckpointWatch {
 
   @Override
   public CheckpointSnapshot read() {
-    RunnerState s = monitor.getState();
-    TaskStatus last = s.getStatusesCount() == 0 ? null
-        : s.getStatuses(s.getStatusesCount() - 1);
-    return new CheckpointSnapshot(last == null ? null : last.getState(), s.hasHeader(),
-        last != null && last.hasRunnerPid() ? last.getRunnerPid() : null,
+    return CheckpointSnapshot.of(monitor.getState(),
         monitor.problem().map(Object::toString).orElse(null));
+  }
+
+  @Override
+  public CheckpointSnapshot reread() {
+    Path log = monitor.checkpoint();
+    if (!Files.exists(log)) {
+      return CheckpointSnapshot.EMPTY;
+    }
+    try {
+      LogReplay.Result r = LogReplay.replay(log, false);
+      return CheckpointSnapshot.of(r.state().toProto(),
+          r.problem() == null ? null : r.problem().toString());
+    } catch (IOException e) {
+      return new CheckpointSnapshot(null, false, null, "cannot read " + log + ": " + e);
+    }
   }
 
   @Override

@@ -20,45 +20,75 @@ final class RunnerStarter {
 
   private RunnerStarter() {}
 
+  /** What {@link #fork} tells its caller around the fork itself. */
+  interface ForkGate {
+    /**
+     * Everything is checked and written and the runner is forked next: a kill or lose asked for
+     * already must be recorded durably now (the runner reads it as it boots).
+     */
+    void forking() throws TaskError;
+
+    /** The start failed; called before what it created is removed. */
+    void failed();
+  }
+
   /**
    * Checks everything, writes the task JSON, forks the runner. On failure nothing has been
-   * started and nothing is half-written.
+   * started and nothing is half-written: what this start created is removed again.
    */
   static Forked fork(ThermosTaskRunnerBuilder config, TaskPath paths, ExecutorPlatform platform,
-      Clock clock, Path stdout, Path stderr) throws TaskError {
+      Clock clock, Path stdout, Path stderr, ForkGate gate) throws TaskError {
     String taskId = config.taskId;
-    TaskConfig task = TaskSetup.load(config.taskFile, config.task, taskId, config.ports);
-    TaskSetup.requireWritableDir(paths.root(), "checkpoint root");
-    TaskSetup.requireWritableDir(config.sandbox, "sandbox");
-    TaskSetup.requireWritableDir(config.runnerDir, "runner directory");
-    Path taskJson = config.runnerDir.resolve("task.json");
-    RunnerLauncher.Launch launch = config.launcher.prepare(TaskSetup.runnerArgs(taskJson, paths,
-        config.sandbox, taskId, config.ports, config.preemptionWait, config.processLogDir,
-        config.hostname, config.preserveEnv));
-    CheckpointWatch w = platform.watch(paths, taskId, clock);
+    CheckpointWatch w = null;
+    CreatedPaths created = new CreatedPaths();
     try {
+      TaskConfig task = TaskSetup.load(config.taskFile, config.task, taskId, config.ports);
+      TaskSetup.requireWritableDir(paths.root(), "checkpoint root");
+      TaskSetup.requireWritableDir(config.sandbox, "sandbox");
+      TaskSetup.requireWritableDir(config.runnerDir, "runner directory");
+      Path taskJson = config.runnerDir.resolve("task.json");
+      RunnerLauncher.Launch launch = config.launcher.prepare(TaskSetup.runnerArgs(taskJson, paths,
+          config.sandbox, taskId, config.ports, config.preemptionWait, config.processLogDir,
+          config.hostname, config.preserveEnv));
+      w = platform.watch(paths, taskId, clock);
+      CheckpointWatch watch = w;
       CheckpointSnapshot existing = w.read();
       TaskSetup.checkTaskIdFree(platform, paths, taskId, existing);
       if (existing.isCorrupt()) {
         throw new TaskError("the checkpoint of task " + taskId + " is unreadable: "
             + existing.problem());
       }
+      created.dir(paths.root());
+      created.dir(config.sandbox);
+      created.file(taskJson);
+      created.file(stdout);
+      created.file(stderr);
+      created.file(paths.killRequest(taskId));
       TaskSetup.createDir(paths.root(), "checkpoint root");
       TaskSetup.createDir(config.sandbox, "sandbox");
       TaskSetup.createDir(config.runnerDir, "runner directory");
       TaskSetup.writeTaskJson(config.runnerDir, task);
+      gate.forking();
       ForkedRunner r = platform.fork(launch.command(), config.sandbox, stdout, stderr,
-          pid -> w.read().startedBy(pid));
+          pid -> watch.read().startedBy(pid));
       log.info("task {}: runner pid {} started: {}", taskId, r.pid(), launch.command());
       r.onExit().whenComplete((v, e) -> launch.afterExit().run());
       return new Forked(r, w);
     } catch (IOException e) {
-      w.close();
+      undo(gate, w, created);
       throw new TaskError("cannot launch the runner of task " + taskId + ": " + e.getMessage(), e);
     } catch (TaskError | RuntimeException e) {
-      w.close();
+      undo(gate, w, created);
       throw e;
     }
+  }
+
+  private static void undo(ForkGate gate, CheckpointWatch w, CreatedPaths created) {
+    gate.failed();
+    if (w != null) {
+      w.close();
+    }
+    created.remove();
   }
 
   /**

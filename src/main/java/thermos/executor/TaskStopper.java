@@ -136,19 +136,22 @@ public final class TaskStopper {
     Result run() throws TaskError, InterruptedException {
       CheckpointSnapshot s = watch.read();
       if (s.isTerminal()) {
-        return new Result(s.state(), false);
+        return confirmed(s, false);
       }
       requester.request(terminal, grace);
       if (runner.isAlive()) {
         runner.wake(terminal == TaskState.LOST);
         CompletableFuture<?> exit = runner.onExit();
         while (true) {
+          // Liveness before the read: a runner seen dead has written all it ever will, so a
+          // terminal record it wrote just before exiting is not mistaken for a need to take over.
+          boolean alive = runner.isAlive();
           s = watch.read();
           if (s.isTerminal()) {
-            return new Result(s.state(), false);
+            return confirmed(s, false);
           }
           long now = clock.nanoTime();
-          if (!runner.isAlive() || now >= runnerUntil) {
+          if (!alive || now >= runnerUntil) {
             break;
           }
           watch.await(Duration.ofNanos(runnerUntil - now), exit);
@@ -171,10 +174,22 @@ public final class TaskStopper {
         // The runner may have finished the task after all (e.g. just before it was killed).
         CheckpointSnapshot after = watch.read();
         if (after.isTerminal()) {
-          return new Result(after.state(), true);
+          return confirmed(after, true);
         }
         throw e;
       }
+    }
+
+    /**
+     * A terminal state read incrementally, confirmed on the whole log read afresh: damage to a
+     * record the watch had already applied means no reader can see the task end.
+     */
+    private Result confirmed(CheckpointSnapshot s, boolean tookOver) throws TaskError {
+      CheckpointSnapshot whole = watch.reread();
+      if (whole.isCorrupt()) {
+        throw unreadable(whole);
+      }
+      return new Result(s.state(), tookOver);
     }
 
     /**

@@ -27,4 +27,16 @@ public interface TaskTakeover {
    * @return how many processes were signalled
    */
   int killStragglers();
+
+  /**
+   * For a task whose runner is dead: if it never got as far as launching a process — the runner
+   * creates the active sentinel after its first status and the header and before any launch —
+   * removes what it wrote (the log, its lock, the kill request, the checkpoint directory once
+   * empty), so nothing half-written is left.
+   *
+   * @return true if the task was discarded; false if its runner got as far as launching (take it
+   *     over instead)
+   * @throws TaskError if the log is held by a live writer or cannot be removed
+   */
+  boolean discardUnlaunched() throws TaskError;
 }

@@ -25,8 +25,13 @@ import thermos.runner.Termination;
  *   <li>{@link #status} maps the runner's exit and the checkpoint to FINISHED / FAILED / KILLED
  *       / LOST with Thermos' reasons ({@link RunnerStatus}), and keeps the first answer.
  *   <li>{@link #kill} / {@link #lose} ask the runner (a durable request, then SIGUSR1/SIGUSR2);
- *       only the first of them counts. {@link #takeover} is Thermos' quitquitquit.
- *   <li>{@link #stop} is DESIGN.md §5 ({@link TaskStopper}), within its timeout.
+ *       only the first of them counts. One that comes before or during {@link #start} is not
+ *       lost: it is written just before the fork (or at once if the fork is under way) and the
+ *       runner reads it as it boots. {@link #takeover} is Thermos' quitquitquit.
+ *   <li>{@link #stop} is DESIGN.md §5 ({@link TaskStopper}), within its timeout. A stop during
+ *       {@link #start} waits for the fork and stops what it started; a runner that has not
+ *       started the task yet is SIGKILLed and what it wrote discarded ({@link
+ *       ForkedRunnerStop}), and the task is KILLED "Task killed during initialization.".
  * </ul>
  *
  * Thread-safe. Closing it stops following the checkpoint; the runner and task live on.
@@ -50,8 +55,8 @@ public final class ThermosTaskRunner implements TaskLifecycle, AutoCloseable {
   private final Object lock = new Object();
   private final Object stopLock = new Object();
 
-  private boolean startCalled; // guarded by lock
-  private TaskState terminateRequested; // guarded by lock
+  private final StartGate gate;
+  private final ForkedRunnerStop stopper;
   private Thread follower; // guarded by lock
   private volatile ForkedRunner runner;
   private volatile CheckpointWatch watch;
@@ -78,6 +83,8 @@ public final class ThermosTaskRunner implements TaskLifecycle, AutoCloseable {
     this.platform = b.platform;
     this.requester = platform.requester(paths, taskId, clock);
     this.takeover = platform.takeover(paths, taskId, clock);
+    this.gate = new StartGate(taskId, requester, b.preemptionWait, clock);
+    this.stopper = new ForkedRunnerStop(taskId, requester, takeover, clock, b.budget);
   }
 
   public String taskId() {
@@ -129,23 +136,42 @@ public final class ThermosTaskRunner implements TaskLifecycle, AutoCloseable {
 
   @Override
   public void start(Duration timeout) throws TaskError, InterruptedException {
-    synchronized (lock) {
-      if (startCalled) {
-        throw new TaskError("start() was already called for task " + taskId);
-      }
-      startCalled = true;
-    }
+    gate.begin();
     long deadline = clock.nanoTime() + timeout.toNanos();
-    RunnerStarter.Forked forked = RunnerStarter.fork(config, paths, platform, clock,
-        runnerStdout(), runnerStderr());
-    watch = forked.watch();
-    runner = forked.runner();
-    startFollowerIfNeeded();
-    if (!RunnerStarter.awaitStart(forked.runner(), forked.watch(), deadline, clock,
-        runnerStderr())) {
-      lose();
-      throw new TaskError("Task did not start within deadline.");
+    RunnerStarter.Forked forked;
+    try {
+      forked = RunnerStarter.fork(config, paths, platform, clock, runnerStdout(), runnerStderr(),
+          gate);
+      watch = forked.watch();
+      runner = forked.runner();
+    } finally {
+      gate.settle();
     }
+    startFollowerIfNeeded();
+    boolean started;
+    try {
+      started = RunnerStarter.awaitStart(forked.runner(), forked.watch(), deadline, clock,
+          runnerStderr());
+    } catch (TaskError e) {
+      throw killedDuringInitialization().orElse(e);
+    }
+    if (!started) {
+      Optional<TaskError> killed = killedDuringInitialization();
+      lose();
+      throw killed.orElseGet(() -> new TaskError("Task did not start within deadline."));
+    }
+  }
+
+  /** A kill or lose asked for before the task started: what start() raises instead. */
+  private Optional<TaskError> killedDuringInitialization() {
+    return gate.requested().map(t -> new TaskError(duringInitialization(t).reason()));
+  }
+
+  /** Aurora's status for a task stopped before it started. */
+  static StatusResult duringInitialization(TaskState terminal) {
+    return terminal == TaskState.LOST
+        ? new StatusResult(ExecutorState.LOST, "Task lost during initialization.")
+        : new StatusResult(ExecutorState.KILLED, "Task killed during initialization.");
   }
 
   // ---- status ----
@@ -163,16 +189,27 @@ public final class ThermosTaskRunner implements TaskLifecycle, AutoCloseable {
     }
     // The exit first: a runner that has exited has written all it ever will.
     Optional<Termination> exit = r.termination();
-    Optional<StatusResult> computed = RunnerStatus.compute(exit, w.read());
-    if (computed.isEmpty()) {
-      return Optional.empty();
+    CheckpointSnapshot s = w.read();
+    Optional<StatusResult> computed = RunnerStatus.compute(exit, s);
+    if (computed.isPresent() && !s.isCorrupt()) {
+      // The answer is final: confirm it on the whole log, which may be damaged where the watch
+      // had already read.
+      CheckpointSnapshot whole = w.reread();
+      if (whole.isCorrupt()) {
+        computed = RunnerStatus.compute(exit, whole);
+      }
     }
+    return computed.map(this::latch);
+  }
+
+  /** Keeps the first status for good. */
+  private StatusResult latch(StatusResult result) {
     synchronized (lock) {
       if (status == null) {
-        status = computed.get();
+        status = result;
         log.info("task {}: {}", taskId, status);
       }
-      return Optional.of(status);
+      return status;
     }
   }
 
@@ -244,24 +281,13 @@ public final class ThermosTaskRunner implements TaskLifecycle, AutoCloseable {
   }
 
   private void terminate(TaskState wanted) {
-    synchronized (lock) {
-      if (terminateRequested != null) {
-        log.info("task {}: duplicate kill/lose signal received, ignoring", taskId);
-        return;
-      }
-      terminateRequested = wanted;
+    if (!gate.request(wanted)) {
+      return;
     }
     ForkedRunner r = runner;
     if (r == null) {
-      log.info("task {}: no runner to {}", taskId, wanted == TaskState.LOST ? "lose" : "kill");
-      return;
-    }
-    try {
-      requester.request(wanted, wanted == TaskState.LOST ? Duration.ZERO : config.preemptionWait);
-    } catch (TaskError e) {
-      log.warn("task {}: {}", taskId, e.getMessage());
-    }
-    if (!r.isAlive()) {
+      log.info("task {}: runner being forked; it reads the request as it boots", taskId);
+    } else if (!r.isAlive()) {
       log.info("task {}: runner is dead, skipping kill", taskId);
     } else if (!r.wake(wanted == TaskState.LOST)) {
       log.info("task {}: runner not signalled (not announced yet); it reads the request", taskId);
@@ -296,65 +322,30 @@ public final class ThermosTaskRunner implements TaskLifecycle, AutoCloseable {
   public Optional<TaskState> stop(Duration timeout) throws TaskError, InterruptedException {
     synchronized (stopLock) {
       long deadline = clock.nanoTime() + timeout.toNanos();
-      synchronized (lock) {
-        if (!startCalled) {
-          throw new TaskError("Failed to call TaskRunner.start.");
-        }
-      }
-      config.budget.graceWithin(config.preemptionWait, timeout); // rejects an impossible timeout
+      gate.requireStarted();
+      // Rejects an impossible timeout (IllegalArgumentException) before anything is done.
+      Duration killGrace = config.budget.graceWithin(config.preemptionWait, timeout);
+      TaskState terminal = gate.stopping(killGrace);
+      gate.awaitFork(deadline);
       ForkedRunner r = runner;
       CheckpointWatch w = watch;
       if (r == null) {
         return Optional.empty(); // start failed before forking: nothing was launched
       }
-      TaskState terminal;
-      synchronized (lock) {
-        if (terminateRequested == null) {
-          terminateRequested = TaskState.KILLED;
-        }
-        terminal = terminateRequested;
-      }
-      CheckpointSnapshot s = w.read();
-      if (s.isTerminal()) {
-        return Optional.of(s.state());
-      }
-      if (!s.hasHeader() && !s.isCorrupt()) {
-        if (stopUnstartedRunner(r, w, deadline)) {
-          return Optional.empty();
-        }
-      }
-      Duration grace = terminal == TaskState.LOST ? Duration.ZERO : config.preemptionWait;
-      Duration left = Duration.ofNanos(deadline - clock.nanoTime());
-      TaskStopper stopper = new TaskStopper(taskId, w, requester, takeover, clock, config.budget);
       try {
-        return Optional.of(stopper.stop(terminal, grace, r, left).state());
-      } catch (IllegalArgumentException e) {
-        throw new TaskError("no time left to stop task " + taskId + ": " + e.getMessage(), e);
+        ForkedRunnerStop.Outcome o = stopper.stop(terminal, gate.graceOf(terminal), r, w,
+            deadline);
+        if (o.killedUnstarted()) {
+          latch(duringInitialization(terminal));
+        }
+        return Optional.ofNullable(o.state());
+      } catch (TaskError e) {
+        if (w.reread().isCorrupt()) {
+          latch(RunnerStatus.fromState(null)); // Thermos' "Task checkpoint could not be read."
+        }
+        throw e;
       }
     }
-  }
-
-  /**
-   * The runner has launched nothing (it writes the header before launching): stopping it stops
-   * the task. SIGKILLs it and waits for it; true if the task never got a header.
-   */
-  private boolean stopUnstartedRunner(ForkedRunner r, CheckpointWatch w, long deadline)
-      throws TaskError, InterruptedException {
-    if (r.isAlive()) {
-      log.info("task {}: runner pid {} has launched nothing; killing it", taskId, r.pid());
-      r.destroy();
-      while (r.isAlive() && clock.nanoTime() < deadline) {
-        w.await(Duration.ofNanos(deadline - clock.nanoTime()), r.onExit());
-      }
-    }
-    if (w.read().hasHeader()) {
-      return false; // it got as far as the header after all: stop the task properly
-    }
-    if (r.isAlive()) {
-      throw new TaskError("runner pid " + r.pid() + " of task " + taskId
-          + " did not die within the deadline");
-    }
-    return true;
   }
 
   /** Stops following the checkpoint. The runner (a separate process) and the task live on. */

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static thermos.executor.LiveTasks.assertNothingLeft;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -80,27 +83,46 @@ class BadInputIntegrationTest {
     }
   }
 
-  @RepeatedTest(10)
+  @RepeatedTest(50)
   void corruptCheckpointDuringStop() throws Exception {
     ThermosTaskRunner r = live().started(LiveTasks.SLEEP, LiveTasks.newId("corrupt"),
         Duration.ofSeconds(1));
     LiveTasks.awaitRunning(r, "sleepy");
-    // The log replaced by a copy whose header record fails its CRC (a bad restore): corruption,
-    // not a torn tail. Bytes appended at the end would not do: the runner writes at its own
-    // offset, its next record overwrites them, and the monitor recovers. Here the runner goes
-    // on writing to the file it has open, and nothing it writes repairs the new one.
+    Set<Integer> sessions = Leftovers.sessionsOf(r.paths(), r.taskId()); // while it reads whole
+    // Damage the header (the second record; the first is the runner's ACTIVE): bytes that were
+    // written, fsynced and read long ago, which no later append can overwrite.
     Path log = r.paths().runnerCheckpoint(r.taskId());
-    byte[] bytes = Files.readAllBytes(log);
-    int header = 8 + ByteBuffer.wrap(bytes).getInt(0); // the second record
-    bytes[header + 8 + 2] ^= 0x40;
-    Path damaged = Files.write(log.resolveSibling("runner.damaged"), bytes);
-    Files.move(damaged, log, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    long header = flipAPayloadByteOfTheSecondRecord(log);
     TaskError e = assertThrows(TaskError.class, () -> r.stop(Duration.ofSeconds(10)));
-    assertTrue(e.getMessage().contains("unreadable") && e.getMessage().contains("CRC"),
-        e.getMessage());
-    assertNothingLeft(r);
+    assertTrue(e.getMessage().contains("corrupt checkpoint " + log + " at byte offset " + header
+        + ": CRC mismatch"), e.getMessage());
+    assertNothingLeft(r, sessions);
     assertEquals(Optional.of(new StatusResult(ExecutorState.LOST,
         "Task checkpoint could not be read.")), r.status());
+    // Nothing half-written: the sentinel is in one place, no temporary file is left.
+    assertTrue(Files.exists(r.paths().activeTaskFile(r.taskId()))
+        ^ Files.exists(r.paths().finishedTaskFile(r.taskId())), "one sentinel");
+    try (var files = Files.walk(r.paths().root())) {
+      assertEquals(List.of(), files.filter(f -> f.getFileName().toString().contains(".tmp-"))
+          .toList());
+    }
     r.close();
+  }
+
+  /** XORs the third payload byte of the log's second record; returns that record's offset. */
+  private static long flipAPayloadByteOfTheSecondRecord(Path log) throws Exception {
+    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer length = ByteBuffer.allocate(4);
+      ch.read(length, 0);
+      long second = 8 + Integer.toUnsignedLong(length.flip().getInt());
+      long at = second + 8 + 2;
+      ByteBuffer b = ByteBuffer.allocate(1);
+      ch.read(b, at);
+      b.put(0, (byte) (b.get(0) ^ 0xFF)).rewind();
+      ch.write(b, at);
+      ch.force(true);
+      return second;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package thermos.executor;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,14 @@ final class FakeExecutorPlatform implements ExecutorPlatform {
   /** What the runner does once forked; default: announces itself after 300 ms. */
   Consumer<FakeRunner> boot;
   OptionalLong liveRunner = OptionalLong.empty();
+  /** Thrown by fork (after the hook), e.g. a missing executable. */
+  IOException forkFailure;
+  /** Runs inside fork, before the runner exists: where a test lets a stop or kill race it. */
+  Runnable duringFork = () -> {};
+  /** Runs when start() opens the checkpoint watch, while it still checks and writes. */
+  Runnable whilePreparing = () -> {};
+  /** The kill requester; default the scripted one. */
+  KillRequester requester;
 
   FakeExecutorPlatform(Scenario sc) {
     this.sc = sc;
@@ -26,8 +35,12 @@ final class FakeExecutorPlatform implements ExecutorPlatform {
 
   @Override
   public ForkedRunner fork(List<String> cmd, Path cwd, Path stdout, Path stderr,
-      LongPredicate announcedTest) {
+      LongPredicate announcedTest) throws IOException {
     forks++;
+    duringFork.run();
+    if (forkFailure != null) {
+      throw forkFailure;
+    }
     command = cmd;
     announced = announcedTest;
     sc.runner.announced = announcedTest;
@@ -37,12 +50,13 @@ final class FakeExecutorPlatform implements ExecutorPlatform {
 
   @Override
   public CheckpointWatch watch(TaskPath paths, String taskId, Clock clock) {
+    whilePreparing.run();
     return sc.w.checkpoint;
   }
 
   @Override
   public KillRequester requester(TaskPath paths, String taskId, Clock clock) {
-    return sc.requester();
+    return requester != null ? requester : sc.requester();
   }
 
   @Override

@@ -10,9 +10,16 @@ final class FakeRunner implements ForkedRunner {
   private final SimWorld world;
   private final long pid;
   private final CompletableFuture<Void> exit = new CompletableFuture<>();
-  private Termination termination;
+  private volatile Termination termination;
+  private volatile boolean booted;
   /** What the runner does when signalled (true = lose); default nothing. */
   Consumer<Boolean> onWake = lose -> {};
+  /** What the runner does once it has booted (e.g. act on a pending kill request). */
+  Runnable onBoot = () -> {};
+  /** Runs (once) at the next liveness check, before it answers: a race made deterministic. */
+  Runnable beforeNextLivenessCheck;
+  /** Runs (once) when the runner is SIGKILLed, before it dies. */
+  Runnable beforeDestroyed;
   /** Like ChildRunner: only an announced runner is signalled. */
   java.util.function.LongPredicate announced = pid -> true;
   int wakes;
@@ -30,6 +37,11 @@ final class FakeRunner implements ForkedRunner {
 
   @Override
   public boolean isAlive() {
+    Runnable race = beforeNextLivenessCheck;
+    if (race != null) {
+      beforeNextLivenessCheck = null;
+      race.run();
+    }
     return termination == null;
   }
 
@@ -51,8 +63,13 @@ final class FakeRunner implements ForkedRunner {
   @Override
   public boolean destroy() {
     destroys++;
-    if (!isAlive()) {
+    if (termination != null) {
       return false;
+    }
+    Runnable last = beforeDestroyed;
+    if (last != null) {
+      beforeDestroyed = null;
+      last.run();
     }
     die(Termination.signalled(9));
     return true;
@@ -64,14 +81,36 @@ final class FakeRunner implements ForkedRunner {
   }
 
   void die(Termination t) {
-    if (termination == null) {
-      termination = t;
-      exit.complete(null);
+    synchronized (world) {
+      if (termination == null) {
+        termination = t;
+        exit.complete(null);
+        world.notifyAll();
+      }
     }
   }
 
-  /** The runner announces itself and writes the header (it has started the task). */
+  boolean booted() {
+    return booted;
+  }
+
+  /**
+   * The runner boots: announces itself, writes the header and the active sentinel (it has
+   * started the task), then acts on a pending request as the real runner does.
+   */
   void announce() {
+    if (termination != null) {
+      return;
+    }
+    booted = true;
     world.write(thermos.proto.TaskState.ACTIVE, (int) pid);
+    onBoot.run();
+  }
+
+  /** The runner writes its first status, then hangs or dies before the header. */
+  void announceWithoutHeader() {
+    if (termination == null) {
+      world.writeStatus(thermos.proto.TaskState.ACTIVE, (int) pid);
+    }
   }
 }

@@ -91,7 +91,7 @@ class HttpLifecycleIntegrationTest {
             new HttpLifecycleManager.Endpoint("/abortabortabort", waits))));
     t.start(LiveTasks.START);
     Path fifo = runner.sandbox().resolve("ctl");
-    LiveTasks.await("the task's FIFO", Duration.ofSeconds(30), () -> Files.exists(fifo));
+    LiveTasks.awaitFile(fifo, Duration.ofSeconds(30));
     return t;
   }
 

@@ -5,23 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import thermos.ckpt.LogReplay;
+import thermos.monitor.DirectoryWatcher;
+import thermos.monitor.TaskMonitor;
+import thermos.proto.ProcessHistory;
 import thermos.proto.ProcessState;
-import thermos.runner.local.LocalProcessPlatform;
-import thermos.runner.local.ProcInfo;
-import thermos.runner.local.ProcTable;
 
 /** Real tasks run by real runner JVMs, for the integration tests. */
 final class LiveTasks {
@@ -36,6 +34,8 @@ final class LiveTasks {
   /** Generous: a runner JVM may start slowly on a loaded machine; the test still waits only as
    * long as it must. */
   static final Duration START = Duration.ofSeconds(60);
+  /** A runner JVM that has recorded the end exits at once; this allows for a loaded machine. */
+  static final Duration RUNNER_EXIT = Duration.ofSeconds(10);
 
   final Path root;
 
@@ -79,73 +79,74 @@ final class LiveTasks {
     return r;
   }
 
-  /** Live (non-zombie) processes carrying the task's marker. */
-  static List<ProcInfo> processesOf(String taskId) {
-    ProcTable procs = new ProcTable();
-    return procs.all().stream().filter(ProcInfo::isAlive)
-        .filter(p -> procs.hasEnvironment(p.pid(), LocalProcessPlatform.TASK_MARKER, taskId))
-        .toList();
-  }
-
-  /** Live runner JVMs of the task (found by their command line). */
-  static List<ProcInfo> runnersOf(String taskId) {
-    ProcTable procs = new ProcTable();
-    return procs.all().stream().filter(ProcInfo::isAlive).filter(p -> {
-      try {
-        String cmdline = Files.readString(Path.of("/proc", Integer.toString(p.pid()), "cmdline"),
-            StandardCharsets.ISO_8859_1);
-        return cmdline.contains("\0runner\0") && cmdline.contains("\0--task-id\0" + taskId + "\0");
-      } catch (IOException e) {
-        return false;
-      }
-    }).toList();
-  }
-
-  /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
-  static void await(String what, Duration timeout, BooleanSupplier condition) {
+  /**
+   * Waits, on directory events, until {@code file} exists — watching its deepest existing
+   * ancestor, and deeper as directories appear.
+   */
+  static void awaitFile(Path file, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+    while (!Files.exists(file)) {
+      Path dir = file.getParent();
+      while (!Files.isDirectory(dir)) {
+        dir = dir.getParent();
       }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
+      Semaphore changed = new Semaphore(0);
+      try (DirectoryWatcher.Registration r = DirectoryWatcher.of(file.getFileSystem())
+          .watch(dir, name -> changed.release())) {
+        // Look again now that events are caught: it, or a directory on the way, may be there.
+        Path deeper = file.getParent();
+        while (!deeper.equals(dir) && !Files.isDirectory(deeper)) {
+          deeper = deeper.getParent();
+        }
+        if (Files.exists(file) || !deeper.equals(dir)) {
+          continue;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !changed.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+          fail("timed out after " + timeout.toMillis() + " ms waiting for " + file);
+        }
       }
     }
   }
 
   /**
-   * Waits until the checkpoint shows {@code process} RUNNING: the runner has recorded all it will
-   * until something happens to the task (a live process alone does not say that, since the
-   * runner records RUNNING a moment after the process starts).
+   * Waits, on checkpoint events, until the checkpoint shows {@code process} RUNNING: the runner
+   * has recorded all it will until something happens to the task (a live process alone does not
+   * say that, since the runner records RUNNING a moment after the process starts).
    */
-  static void awaitRunning(ThermosTaskRunner r, String process) {
-    Path log = r.paths().runnerCheckpoint(r.taskId());
-    await(process + " RUNNING in " + log, Duration.ofSeconds(30), () -> {
-      try {
-        return Files.exists(log) && LogReplay.replay(log, false).state().latestState(process)
-            == ProcessState.RUNNING;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+  static void awaitRunning(ThermosTaskRunner r, String process) throws InterruptedException {
+    try (TaskMonitor monitor = new TaskMonitor(r.paths(), r.taskId())) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (monitor.getState().getProcessesMap()
+          .getOrDefault(process, ProcessHistory.getDefaultInstance()).getRunsList().stream()
+          .noneMatch(run -> run.getState() == ProcessState.RUNNING)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          fail(process + " never RUNNING in " + monitor.checkpoint());
+        }
+        monitor.awaitChange(Duration.ofNanos(left));
       }
-    });
+    }
   }
 
-  /** The runner has exited and no process of the task is alive (zombies count as dead). */
+  /**
+   * The runner has exited and no process of the task is alive — by its marker or by the session
+   * of one of its coordinators (see {@link Leftovers}), zombies counting as gone.
+   */
   static void assertNothingLeft(ThermosTaskRunner r) {
+    assertNothingLeft(r, Set.of());
+  }
+
+  /** {@link #assertNothingLeft(ThermosTaskRunner)}, also checking {@code sessions}. */
+  static void assertNothingLeft(ThermosTaskRunner r, Set<Integer> sessions) {
     r.runner().ifPresent(runner -> {
       try {
-        runner.onExit().get(30, TimeUnit.SECONDS);
+        runner.onExit().get(RUNNER_EXIT.toSeconds(), TimeUnit.SECONDS);
       } catch (InterruptedException | ExecutionException | TimeoutException e) {
         fail("runner pid " + runner.pid() + " of " + r.taskId() + " did not exit: " + e);
       }
     });
-    // SIGKILL is asynchronous: a killed process may take a moment to be gone.
-    await("the processes of " + r.taskId() + " to be gone: " + processesOf(r.taskId()),
-        Duration.ofSeconds(10), () -> processesOf(r.taskId()).isEmpty());
+    Leftovers.assertNone(r.paths(), r.taskId(), sessions);
   }
 
   static void assertStatus(ThermosTaskRunner r, ExecutorState state, String reason) {

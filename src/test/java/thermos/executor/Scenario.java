@@ -44,6 +44,12 @@ final class Scenario {
 
   /** @param announced the runner has already started the task */
   Scenario(boolean announced) {
+    runner.onBoot = () -> {
+      SimWorld.Request pending = w.lastRequest();
+      if (pending != null) {
+        respond(pending); // it reads the request file as it boots
+      }
+    };
     if (announced) {
       runner.announce();
     }
@@ -63,11 +69,14 @@ final class Scenario {
   }
 
   private void onRequest() {
-    if (!runner.isAlive()) {
-      return;
+    if (!runner.isAlive() || !runner.booted()) {
+      return; // a runner that has not booted yet reads the request as it does
     }
+    respond(w.lastRequest());
+  }
+
+  private void respond(SimWorld.Request req) {
     kills++;
-    SimWorld.Request req = w.requests.get(w.requests.size() - 1);
     long t = w.now();
     switch (mode) {
       case IGNORES -> {

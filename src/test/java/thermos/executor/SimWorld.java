@@ -14,17 +14,28 @@ import thermos.proto.TaskState;
  * durable-request file and a takeover. Time passes only inside {@link Checkpoint#await} and
  * {@link Takeover#takeOver}, which run the scheduled events in time order — so a stop is
  * replayed exactly, with no real waiting.
+ *
+ * <p>Tests with a second thread (a start() that a stop races) name a {@link #driver}: only it
+ * moves time; any other thread's await waits for the driver to change the world. Every access
+ * is synchronized on the world.
  */
 final class SimWorld {
   final FakeClock clock = new FakeClock();
   private final PriorityQueue<Event> events = new PriorityQueue<>();
   private long seq;
 
+  /** When set, only this thread moves time (see the class comment). */
+  volatile Thread driver;
+
   // The checkpoint.
   TaskState state;
   boolean header;
   Integer runnerPid;
   String problem;
+  /** The active sentinel: the runner writes it after the header, before any launch. */
+  boolean sentinel;
+  /** Damage to records already read: only a fresh read (reread) sees it. */
+  String damage;
   /** Bumped on every checkpoint write. */
   long version;
 
@@ -50,7 +61,7 @@ final class SimWorld {
   }
 
   /** Runs {@code action} at {@code at} (monotonic nanos; now if in the past). */
-  void at(long at, Runnable action) {
+  synchronized void at(long at, Runnable action) {
     events.add(new Event(Math.max(at, now()), seq++, action));
   }
 
@@ -58,68 +69,133 @@ final class SimWorld {
     at(now() + d.toNanos(), action);
   }
 
-  /** Writes a task status (and the header with the first one). */
-  void write(TaskState s, Integer pid) {
+  /** Writes a task status (and the header and the active sentinel with the first one). */
+  synchronized void write(TaskState s, Integer pid) {
+    if (writeStatus(s, pid)) {
+      header = true;
+      sentinel = true;
+    }
+  }
+
+  /** Writes a task status only: a runner that dies before its header. */
+  synchronized boolean writeStatus(TaskState s, Integer pid) {
     if (isTerminal() || problem != null) {
-      return; // a terminal checkpoint never changes; nothing past corruption can be read
+      return false; // a terminal checkpoint never changes; nothing past corruption can be read
     }
     state = s;
-    header = true;
     runnerPid = pid;
     version++;
+    notifyAll();
+    return true;
   }
 
-  void corrupt(String why) {
+  synchronized void corrupt(String why) {
     problem = why;
     version++;
+    notifyAll();
   }
 
-  boolean isTerminal() {
+  synchronized boolean isTerminal() {
     return state != null && States.isTerminal(state);
   }
 
-  CheckpointSnapshot snapshot() {
+  /** Nothing at all: no log, no sentinel (never written, or discarded). */
+  synchronized boolean isEmpty() {
+    return state == null && !header && !sentinel && problem == null;
+  }
+
+  synchronized CheckpointSnapshot snapshot() {
     return new CheckpointSnapshot(state, header, runnerPid, problem);
   }
 
   /** Runs every event due by {@code until}, in order; the clock ends at {@code until}. */
-  void runUntil(long until) {
+  synchronized void runUntil(long until) {
     while (!events.isEmpty() && events.peek().at <= until) {
       Event e = events.poll();
       clock.advanceTo(e.at);
       e.action.run();
+      notifyAll();
     }
     clock.advanceTo(until);
+    notifyAll();
+  }
+
+  /**
+   * Waits (really, bounded) until {@code t} is parked with a timeout — a stop waiting for the
+   * fork, or a start waiting for the driver — or, if {@code orDone}, has ended.
+   */
+  static void awaitParked(Thread t, boolean orDone) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (t.getState() != Thread.State.TIMED_WAITING
+        && !(orDone && t.getState() == Thread.State.TERMINATED)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(t.getName() + " never waited: " + t.getState());
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+    }
+  }
+
+  /** Not the driver: waits (really) until the driver changes the world or moves time. */
+  private void awaitDriver(long until, CompletableFuture<?> wake) throws InterruptedException {
+    long v = version;
+    long realDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (version == v && !wake.isDone() && now() < until) {
+      if (System.nanoTime() > realDeadline) {
+        throw new IllegalStateException("the driver did not move the world for 30 s");
+      }
+      wait(100);
+    }
   }
 
   /** The scripted {@link CheckpointWatch}. */
   final class Checkpoint implements CheckpointWatch {
     boolean closed;
+    int rereads;
 
     @Override
     public CheckpointSnapshot read() {
       return snapshot();
     }
 
+    /** What read() sees, unless records it has applied were damaged since ({@link #damage}). */
     @Override
-    public void await(Duration timeout, CompletableFuture<?> wake) {
-      if (wake.isDone()) {
-        return;
+    public CheckpointSnapshot reread() {
+      synchronized (SimWorld.this) {
+        rereads++;
+        return damage != null ? new CheckpointSnapshot(null, false, null, damage) : snapshot();
       }
-      long until = now() + Math.max(0, timeout.toNanos());
-      if (spuriousEvery > 0 && ++awaits % spuriousEvery == 0) {
-        return;
-      }
-      long v = version;
-      while (!events.isEmpty() && events.peek().at <= until) {
-        Event e = events.poll();
-        clock.advanceTo(e.at);
-        e.action.run();
-        if (version != v || wake.isDone()) {
+    }
+
+    @Override
+    public void await(Duration timeout, CompletableFuture<?> wake) throws InterruptedException {
+      synchronized (SimWorld.this) {
+        if (wake.isDone()) {
           return;
         }
+        long until = now() + Math.max(0, timeout.toNanos());
+        Thread d = driver;
+        if (d != null && d != Thread.currentThread()) {
+          awaitDriver(until, wake);
+          return;
+        }
+        if (spuriousEvery > 0 && ++awaits % spuriousEvery == 0) {
+          return;
+        }
+        long v = version;
+        try {
+          while (!events.isEmpty() && events.peek().at <= until) {
+            Event e = events.poll();
+            clock.advanceTo(e.at);
+            e.action.run();
+            if (version != v || wake.isDone()) {
+              return;
+            }
+          }
+          clock.advanceTo(until);
+        } finally {
+          SimWorld.this.notifyAll();
+        }
       }
-      clock.advanceTo(until);
     }
 
     @Override
@@ -130,9 +206,15 @@ final class SimWorld {
 
   KillRequester requester(Runnable onRequest) {
     return (terminal, grace) -> {
-      requests.add(new Request(terminal, grace, now()));
-      onRequest.run();
+      synchronized (this) {
+        requests.add(new Request(terminal, grace, now()));
+        onRequest.run();
+      }
     };
+  }
+
+  synchronized Request lastRequest() {
+    return requests.isEmpty() ? null : requests.get(requests.size() - 1);
   }
 
   /** The scripted {@link TaskTakeover}: costs {@link #cost}, fails with {@link #failure}. */
@@ -145,10 +227,18 @@ final class SimWorld {
     boolean processesIgnoreTerm;
     int calls;
     int stragglerKills;
+    int discards;
     Duration lastGrace;
 
     @Override
     public TaskState takeOver(TaskState terminal, Duration grace, long deadline)
+        throws TaskError {
+      synchronized (SimWorld.this) {
+        return takeOverNow(terminal, grace, deadline);
+      }
+    }
+
+    private TaskState takeOverNow(TaskState terminal, Duration grace, long deadline)
         throws TaskError {
       calls++;
       lastGrace = grace;
@@ -185,6 +275,23 @@ final class SimWorld {
     public int killStragglers() {
       stragglerKills++;
       return 0;
+    }
+
+    @Override
+    public boolean discardUnlaunched() {
+      synchronized (SimWorld.this) {
+        if (sentinel) {
+          return false;
+        }
+        discards++;
+        state = null;
+        header = false;
+        runnerPid = null;
+        problem = null;
+        version++;
+        SimWorld.this.notifyAll();
+        return true;
+      }
     }
   }
 }

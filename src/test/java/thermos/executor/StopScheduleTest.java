@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import thermos.proto.TaskState;
 import thermos.runner.Termination;
 
@@ -18,10 +20,12 @@ import thermos.runner.Termination;
  * ignoring, dying, hanging or being slow; processes ignoring SIGTERM; the task ending on its
  * own; the checkpoint turning corrupt; takeovers that are slow or fail; spurious wake-ups;
  * timeouts that collide with the grace — each checked against the invariant: stop() returns
- * with a terminal checkpoint, or raises with a reason, before its deadline.
+ * with a terminal checkpoint, or raises with a reason, before its deadline. First on {@link
+ * TaskStopper}, then on {@link ThermosTaskRunner#stop} around a start ({@link ExecutorSchedule}).
  */
 class StopScheduleTest {
   private static final int SCHEDULES = 20_000;
+  private static final int EXECUTOR_SCHEDULES = 1_000;
 
   enum Outcome { BY_RUNNER, TAKEN_OVER, ERROR }
 
@@ -41,6 +45,26 @@ class StopScheduleTest {
       assertTrue(outcomes.getOrDefault(o, 0) > SCHEDULES / 100, "too few " + o + ": " + outcomes);
     }
     assertTrue(clamped > SCHEDULES / 100, "too few clamped stops: " + clamped);
+  }
+
+  @Test
+  void everyExecutorScheduleKeepsTheInvariant(@TempDir Path dir) throws Exception {
+    Map<ExecutorSchedule.Outcome, Integer> outcomes = new EnumMap<>(ExecutorSchedule.Outcome.class);
+    Map<ExecutorSchedule.When, Integer> whens = new EnumMap<>(ExecutorSchedule.When.class);
+    int clamped = 0;
+    for (long seed = 0; seed < EXECUTOR_SCHEDULES; seed++) {
+      ExecutorSchedule run = new ExecutorSchedule(seed, dir);
+      outcomes.merge(run.check(), 1, Integer::sum);
+      whens.merge(run.when, 1, Integer::sum);
+      clamped += run.clamped ? 1 : 0;
+    }
+    System.out.println(EXECUTOR_SCHEDULES + " executor schedules: " + outcomes + ", " + whens
+        + ", " + clamped + " clamped");
+    for (ExecutorSchedule.Outcome o : ExecutorSchedule.Outcome.values()) {
+      assertTrue(outcomes.getOrDefault(o, 0) > EXECUTOR_SCHEDULES / 100,
+          "too few " + o + ": " + outcomes);
+    }
+    assertTrue(clamped > EXECUTOR_SCHEDULES / 100, "too few clamped stops: " + clamped);
   }
 
   /** One random schedule. */

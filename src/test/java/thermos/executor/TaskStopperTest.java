@@ -87,7 +87,7 @@ class TaskStopperTest {
   }
 
   @Test
-  void checkpointTerminalButRunnerHung() throws Exception {
+  void checkpointAlreadyTerminalWithTheRunnerAliveReturnsAtOnce() throws Exception {
     w.write(TaskState.KILLED, 4242);
     long start = w.now();
     TaskStopper.Result r = stop(G, TIMEOUT);
@@ -99,11 +99,40 @@ class TaskStopperTest {
   }
 
   @Test
-  void runnerHungAfterWritingTerminal() throws Exception {
+  void checkpointTerminalButRunnerHung() throws Exception {
+    // The stop's kill makes the runner write KILLED, and then it never exits.
     sc.mode = Scenario.Mode.HUNG_AFTER_TERMINAL;
+    long start = w.now();
     TaskStopper.Result r = stop(G, TIMEOUT);
     assertEquals(new TaskStopper.Result(TaskState.KILLED, false), r);
-    assertTrue(sc.runner.isAlive());
+    assertEquals(12, elapsedMs(start), "returns as the terminal status is written, not at g");
+    assertTrue(sc.runner.isAlive(), "a hung runner does not hold the stop up");
+    assertEquals(0, w.takeover.calls);
+    assertEquals(0, sc.runner.destroys);
+  }
+
+  @Test
+  void runnerThatFinishesJustBeforeTheLivenessCheckIsNotTakenOver() throws Exception {
+    sc.mode = Scenario.Mode.IGNORES;
+    // Right after the wake-up, and before the stopper next asks whether it lives, the runner
+    // writes KILLED and exits: the stopper must see the record, not a dead runner to replace.
+    sc.runner.onWake = lose -> sc.runner.beforeNextLivenessCheck = () -> {
+      w.write(TaskState.KILLED, 4242);
+      sc.runner.die(Termination.exited(0));
+    };
+    TaskStopper.Result r = stop(G, TIMEOUT);
+    assertEquals(new TaskStopper.Result(TaskState.KILLED, false), r);
+    assertEquals(0, w.takeover.calls);
+  }
+
+  @Test
+  void damageToARecordAlreadyReadIsFoundBeforeATerminalStateIsReported() {
+    w.damage = "corrupt checkpoint /r/checkpoints/t/runner at byte offset 8: CRC mismatch";
+    TaskError e = assertThrows(TaskError.class, () -> stop(G, TIMEOUT));
+    assertTrue(e.getMessage().contains("unreadable (corrupt checkpoint /r/checkpoints/t/runner at"
+        + " byte offset 8: CRC mismatch)"), e.getMessage());
+    assertEquals(TaskState.KILLED, w.state, "the runner did kill the task");
+    assertEquals(1, w.takeover.stragglerKills, "and nothing is left");
   }
 
   @Test

@@ -7,7 +7,6 @@ import static thermos.executor.LiveTasks.assertNothingLeft;
 import static thermos.executor.LiveTasks.assertStatus;
 import static thermos.executor.LiveTasks.ms;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -86,8 +85,7 @@ class ThermosTaskRunnerIntegrationTest {
   void processIgnoringSigtermIsKilledWithinTheDeadline() throws Exception {
     task = live.started(LiveTasks.IGNORES_TERM, LiveTasks.newId("stubborn"),
         Duration.ofSeconds(1));
-    LiveTasks.await("the process to ignore SIGTERM", Duration.ofSeconds(30),
-        () -> Files.exists(task.sandbox().resolve("trapped")));
+    LiveTasks.awaitFile(task.sandbox().resolve("trapped"), Duration.ofSeconds(30));
     long t0 = System.nanoTime();
     assertEquals(Optional.of(TaskState.KILLED), task.stop(Duration.ofSeconds(5)));
     long took = ms(t0);
@@ -99,12 +97,13 @@ class ThermosTaskRunnerIntegrationTest {
   void runnerSigkilledIsKilledBySignal9ThenStopTakesOver() throws Exception {
     task = live.started(LiveTasks.SLEEP, LiveTasks.newId("orphan"), Duration.ofSeconds(5));
     ForkedRunner runner = task.runner().orElseThrow();
-    LiveTasks.await("the sleep process", Duration.ofSeconds(30),
-        () -> !LiveTasks.processesOf(task.taskId()).isEmpty());
+    LiveTasks.awaitRunning(task, "sleepy");
     ProcessHandle.of(runner.pid()).orElseThrow().destroyForcibly();
     runner.onExit().get();
     assertStatus(task, ExecutorState.KILLED, "Task killed by signal 9.");
-    assertFalse(LiveTasks.processesOf(task.taskId()).isEmpty(), "the task outlived its runner");
+    assertFalse(Leftovers.processesOf(task.taskId(),
+        Leftovers.sessionsOf(task.paths(), task.taskId()), 0).isEmpty(),
+        "the task outlived its runner");
     long t0 = System.nanoTime();
     assertEquals(Optional.of(TaskState.KILLED), task.stop(Duration.ofSeconds(10)));
     assertTrue(ms(t0) < 10_000);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import thermos.ckpt.TaskPath;
 import thermos.config.ProcessConfig;
 import thermos.config.TaskConfig;
 import thermos.proto.TaskState;
@@ -90,9 +97,173 @@ class ThermosTaskRunnerTest {
         w.requests);
     assertEquals(0, sc.runner.wakes, "an unannounced runner is not signalled");
     assertFalse(platform.announced.test(Scenario.RUNNER_PID));
-    // The runner never got as far as the header: stopping it just kills it.
+    // The runner never got as far as the header: stopping it kills it and leaves nothing.
     assertEquals(Optional.empty(), r.stop(Duration.ofSeconds(10)));
     assertFalse(sc.runner.isAlive());
+    assertEquals(1, w.takeover.discards);
+    assertTrue(w.isEmpty(), "nothing half-written");
+    assertEquals(Optional.of(new StatusResult(ExecutorState.LOST,
+        "Task lost during initialization.")), r.status());
+  }
+
+  @Test
+  void aRunnerHungBeforeItsHeaderLeavesNoActiveLogBehind() throws Exception {
+    // It wrote TaskStatus(ACTIVE) (it does so before the header), then hung.
+    platform.boot = fr -> w.after(Duration.ofMillis(100), fr::announceWithoutHeader);
+    ThermosTaskRunner r = runner();
+    assertThrows(TaskError.class, () -> r.start(Duration.ofSeconds(2)));
+    assertEquals(TaskState.ACTIVE, w.state);
+    long t0 = w.now();
+    assertEquals(Optional.empty(), r.stop(Duration.ofSeconds(10)), "nothing was launched");
+    assertEquals(0, ms(t0), "killed at once, not waited for");
+    assertEquals(1, sc.runner.destroys);
+    assertTrue(w.isEmpty(), "the header-less log is gone, not left ACTIVE for ever");
+    assertEquals(0, w.takeover.calls);
+  }
+
+  @Test
+  void aRunnerThatDiedBeforeItsHeaderKeepsItsOwnReason() throws Exception {
+    platform.boot = fr -> w.after(Duration.ofMillis(100), () -> {
+      fr.announceWithoutHeader();
+      fr.die(Termination.exited(101));
+    });
+    ThermosTaskRunner r = runner();
+    TaskError e = assertThrows(TaskError.class, () -> r.start(Duration.ofSeconds(2)));
+    assertTrue(e.getMessage().startsWith("Task failed: Thermos failed with internal error."),
+        e.getMessage());
+    assertEquals(Optional.empty(), r.stop(Duration.ofSeconds(10)));
+    assertTrue(w.isEmpty());
+    assertEquals(0, sc.runner.destroys, "it was dead already");
+    assertEquals(Optional.of(new StatusResult(ExecutorState.LOST,
+        "Thermos failed with internal error.")), r.status());
+  }
+
+  @Test
+  void aRunnerThatGetsAsFarAsLaunchingAsItIsKilledIsTakenOver() throws Exception {
+    platform.boot = fr -> {};
+    ThermosTaskRunner r = runner();
+    assertThrows(TaskError.class, () -> r.start(Duration.ofSeconds(2)));
+    sc.runner.beforeDestroyed = sc.runner::announce; // header and sentinel, just before the KILL
+    assertEquals(Optional.of(TaskState.LOST), r.stop(Duration.ofSeconds(10)));
+    assertEquals(0, w.takeover.discards);
+    assertEquals(1, w.takeover.calls, "launched: taken over, not discarded");
+    assertEquals(Optional.of(new StatusResult(ExecutorState.LOST, "Task lost.")), r.status());
+  }
+
+  // ---- a kill or stop racing start() ----
+
+  @Test
+  void aKillBeforeStartReachesTheRunnerAsItBoots() throws Exception {
+    ThermosTaskRunner r = runner();
+    r.kill();
+    assertEquals(List.of(), w.requests, "nothing written before start() has checked where");
+    long t0 = w.now();
+    r.start(Duration.ofSeconds(60));
+    assertEquals(List.of(new SimWorld.Request(TaskState.KILLED, G, t0)), w.requests,
+        "written just before the fork");
+    assertEquals(0, sc.runner.wakes, "no signal needed: the runner read it as it booted");
+    assertTrue(r.awaitTerminal(Duration.ofSeconds(60)));
+    assertEquals(Optional.of(new StatusResult(ExecutorState.KILLED, "Task killed.")), r.status());
+    r.lose();
+    assertEquals(Optional.of(TaskState.KILLED), r.stop(Duration.ofSeconds(10)));
+    assertEquals(1, w.requests.size(), "the lose and the stop add nothing");
+  }
+
+  @Test
+  void aKillWhileStartPreparesIsPassedOnAtTheFork() throws Exception {
+    ThermosTaskRunner r = runner();
+    platform.whilePreparing = r::lose;
+    r.start(Duration.ofSeconds(60));
+    assertEquals(List.of(new SimWorld.Request(TaskState.LOST, Duration.ZERO, w.now() - 300_000_000L)),
+        w.requests);
+    assertTrue(r.awaitTerminal(Duration.ofSeconds(60)));
+    assertEquals(Optional.of(new StatusResult(ExecutorState.LOST, "Task lost.")), r.status());
+  }
+
+  @Test
+  void aKillDuringTheForkIsWrittenAtOnce() throws Exception {
+    ThermosTaskRunner r = runner();
+    platform.duringFork = r::kill;
+    r.start(Duration.ofSeconds(60));
+    assertEquals(1, w.requests.size());
+    assertEquals(0, sc.runner.wakes);
+    assertTrue(r.awaitTerminal(Duration.ofSeconds(60)));
+    assertEquals(Optional.of(new StatusResult(ExecutorState.KILLED, "Task killed.")), r.status());
+  }
+
+  @Test
+  void aStopDuringTheForkWaitsForItThenStopsWhatWasStarted() throws Exception {
+    ThermosTaskRunner r = runner();
+    platform.boot = FakeRunner::announce; // the runner starts the task as the fork returns
+    Thread stopper = Thread.currentThread();
+    w.driver = stopper;
+    CountDownLatch forking = new CountDownLatch(1);
+    platform.duringFork = () -> {
+      forking.countDown();
+      SimWorld.awaitParked(stopper, false); // the fork returns only once the stop waits for it
+    };
+    CompletableFuture<Void> start = startInBackground(r);
+    assertTrue(forking.await(10, TimeUnit.SECONDS));
+    assertEquals(Optional.of(TaskState.KILLED), r.stop(Duration.ofSeconds(10)));
+    start.get(10, TimeUnit.SECONDS); // it had started the task
+    assertEquals(1, platform.forks);
+    assertEquals(TaskState.KILLED, w.lastRequest().terminal());
+    assertEquals(Optional.of(new StatusResult(ExecutorState.KILLED, "Task killed.")), r.status());
+  }
+
+  @Test
+  void aStopWhileStartPreparesKillsTheRunnerBeforeItStarts() throws Exception {
+    ThermosTaskRunner r = runner();
+    Thread stopper = Thread.currentThread();
+    w.driver = stopper;
+    CountDownLatch preparing = new CountDownLatch(1);
+    platform.whilePreparing = () -> {
+      preparing.countDown();
+      SimWorld.awaitParked(stopper, false);
+    };
+    CompletableFuture<Void> start = startInBackground(r);
+    assertTrue(preparing.await(10, TimeUnit.SECONDS));
+    assertEquals(Optional.empty(), r.stop(Duration.ofSeconds(10)), "nothing was launched");
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> start.get(10, TimeUnit.SECONDS));
+    assertEquals("Task killed during initialization.", e.getCause().getMessage());
+    assertEquals(List.of(TaskState.KILLED),
+        w.requests.stream().map(SimWorld.Request::terminal).toList(), "passed on at the fork");
+    assertEquals(1, sc.runner.destroys);
+    assertTrue(w.isEmpty());
+    assertEquals(Optional.of(new StatusResult(ExecutorState.KILLED,
+        "Task killed during initialization.")), r.status());
+  }
+
+  @Test
+  void aFailedForkLeavesNothingBehind() throws Exception {
+    platform.forkFailure = new IOException("Cannot run program \"fake-runner\": error=2");
+    platform.requester = new FileKillRequester(new TaskPath(dir.resolve("root")), "task-1",
+        w.clock);
+    ThermosTaskRunner r = runner();
+    r.kill(); // so there is a kill request next to the checkpoint to remove as well
+    TaskError e = assertThrows(TaskError.class, () -> r.start(G));
+    assertTrue(e.getMessage().startsWith("cannot launch the runner of task task-1: Cannot run"),
+        e.getMessage());
+    assertEquals(1, platform.forks);
+    assertFalse(Files.exists(dir.resolve("root")), "checkpoint root and kill request removed");
+    assertFalse(Files.exists(dir.resolve("sandbox")), "sandbox and task.json removed");
+    assertEquals(Optional.empty(), r.stop(Duration.ofSeconds(10)), "nothing was launched");
+    r.lose();
+    assertFalse(Files.exists(dir.resolve("root")), "nor written afterwards");
+  }
+
+  @Test
+  void aFailedForkKeepsWhatWasThereBefore() throws Exception {
+    Path sandbox = Files.createDirectories(dir.resolve("sandbox"));
+    Files.writeString(sandbox.resolve("data"), "user data");
+    Path other = Files.createDirectories(dir.resolve("root/checkpoints/other-task"));
+    platform.forkFailure = new IOException("fork failed");
+    assertThrows(TaskError.class, () -> started());
+    assertEquals("user data", Files.readString(sandbox.resolve("data")));
+    assertFalse(Files.exists(sandbox.resolve(".thermos_executor")), "the runner dir is removed");
+    assertTrue(Files.isDirectory(other));
+    assertFalse(Files.exists(dir.resolve("root/checkpoints/task-1")));
   }
 
   @Test
@@ -270,8 +441,54 @@ class ThermosTaskRunnerTest {
   @Test
   void listenersHearOfTheEnd() throws Exception {
     ThermosTaskRunner r = started();
+    w.after(Duration.ofSeconds(1), () -> w.write(TaskState.SUCCESS, 4242));
+    w.after(Duration.ofSeconds(2), () -> sc.runner.die(Termination.exited(0)));
+    List<Optional<StatusResult>> heard = new CopyOnWriteArrayList<>();
+    CountDownLatch ended = new CountDownLatch(1);
+    r.addListener(() -> {
+      Optional<StatusResult> now = r.status();
+      heard.add(now);
+      if (now.isPresent()) {
+        ended.countDown();
+      }
+    });
+    assertTrue(ended.await(10, TimeUnit.SECONDS), "no listener heard of the end: " + heard);
+    assertEquals(Optional.empty(), heard.get(0), "told at once, while the task runs");
+    assertEquals(Optional.of(new StatusResult(ExecutorState.FINISHED, "Task finished.")),
+        heard.get(heard.size() - 1));
+  }
+
+  @Test
+  void closeStopsFollowingTheCheckpoint() throws Exception {
+    ThermosTaskRunner r = started();
     r.close();
     assertTrue(w.checkpoint.closed);
     assertEquals(Map.of(), r.ports());
+  }
+
+  @Test
+  void damageToAnAlreadyReadRecordIsALossNotAKill() throws Exception {
+    ThermosTaskRunner r = started();
+    w.damage = "corrupt checkpoint /root/checkpoints/task-1/runner at byte offset 12: CRC mismatch";
+    TaskError e = assertThrows(TaskError.class, () -> r.stop(Duration.ofSeconds(10)));
+    assertTrue(e.getMessage().contains("at byte offset 12"), e.getMessage());
+    assertEquals(Optional.of(new StatusResult(ExecutorState.LOST,
+        "Task checkpoint could not be read.")), r.status());
+  }
+
+  /** Starts {@code r} on another thread (whose waits leave the world to its driver). */
+  private static CompletableFuture<Void> startInBackground(ThermosTaskRunner r) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        r.start(Duration.ofSeconds(600));
+        done.complete(null);
+      } catch (Throwable e) {
+        done.completeExceptionally(e);
+      }
+    }, "start");
+    t.setDaemon(true);
+    t.start();
+    return done;
   }
 }
