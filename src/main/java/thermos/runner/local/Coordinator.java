@@ -1,5 +1,7 @@
 package thermos.runner.local;
 
+import java.util.Set;
+
 /**
  * The coordinator: a small bash program that is the session leader of one run. It starts the
  * user's {@code /bin/bash -c CMDLINE}, records RUNNING and the exit in the process's
@@ -11,8 +13,12 @@ package thermos.runner.local;
  * is the shell's exit status (128+N for a death by signal N).
  *
  * <p>Arguments: {@code $1} coordinator file, {@code $2} run number, {@code $3} profile for
- * BASH_ENV (empty for none), {@code $4} the command line. Its stdin/stdout/stderr are the
- * user process's; its own complaints go to /dev/null.
+ * BASH_ENV (empty for none), {@code $4} the command line, {@code $5} the {@link LogPumpScript}
+ * mode (empty: the child writes straight to the coordinator's stdout/stderr), and for a pump
+ * mode {@code $6} the log directory, {@code $7} log_size, {@code $8} backups, {@code $9} the
+ * setsid program, {@code $10} the pump script; then {@code NAME=VALUE} entries of
+ * {@link #CHILD_ONLY} variables, set for the child only. Its stdin/stdout/stderr are the user
+ * process's (or, with pumps, the streams the pumps copy to); its own complaints go to /dev/null.
  */
 final class Coordinator {
   private Coordinator() {}
@@ -20,23 +26,51 @@ final class Coordinator {
   /** The program's name as it shows in {@code ps} ({@code $0}). */
   static final String NAME = "thermos-coordinator";
 
+  /** Positional arguments before the child's own variables. */
+  static final int FIXED_ARGS = 10;
+
+  /**
+   * Variables bash itself acts on at startup (sourcing a file, setting options): meant for the
+   * user's shell, so the coordinator and the pumps must not see them.
+   */
+  static final Set<String> CHILD_ONLY = Set.of("BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS");
+
   static final String SCRIPT = String.join("\n",
       // Keep the user's stderr on fd 3 for the child; the coordinator itself stays silent.
       "exec 3>&2 2>/dev/null",
-      "ckpt=$1 run=$2 profile=$3 cmd=$4",
+      "ckpt=$1 run=$2 profile=$3 cmd=$4 pump=$5",
       // Timestamps without forking (EPOCHREALTIME, bash >= 5); some locales write a comma.
       "stamp() { t=${EPOCHREALTIME:-}; [ -n \"$t\" ] || t=$(date +%s.%N); t=${t/,/.}; }",
       // Survive a TERM/HUP aimed at the session so the exit is still recorded; the child
       // starts with default handlers (handlers are reset on exec).
       "interrupted=",
       "trap 'interrupted=1' TERM HUP",
-      "if [ -n \"$profile\" ]; then",
+      "if [ -n \"$pump\" ]; then",
+      // One pump per stream, each in a session of its own (the run's session is killed when
+      // the run ends, the pumps must drain first), marked as a pump and not as a user process.
+      // Neither pump holds a write end of a pipe: each sees EOF once the child's tree is gone.
+      "  pumpenv() { " + LogPumpScript.MARKER + "=$" + LocalProcessPlatform.TASK_MARKER
+          + "; unset " + LocalProcessPlatform.TASK_MARKER + "; export " + LogPumpScript.MARKER
+          + "; }",
+      "  exec 4> >(pumpenv; exec \"$9\" /bin/bash -c \"${10}\" " + LogPumpScript.NAME
+          + " \"$pump\" \"$6/stdout\" \"$7\" \"$8\" 3>&-)",
+      "  exec 5> >(pumpenv; exec \"$9\" /bin/bash -c \"${10}\" " + LogPumpScript.NAME
+          + " \"$pump\" \"$6/stderr\" \"$7\" \"$8\" >&3 3>&- 4>&-)",
+      "  exec 1>&4 3>&5 4>&- 5>&-",
+      "fi",
+      "shift " + FIXED_ARGS,
+      "if [ $# -gt 0 ]; then",
+      // The runner's BASH_ENV etc. (preserve_env) reach the child only; the profile wins.
+      "  [ -z \"$profile\" ] || set -- \"$@\" \"BASH_ENV=$profile\"",
+      "  /usr/bin/env -- \"$@\" /bin/bash -c \"$cmd\" 2>&3 3>&- &",
+      "elif [ -n \"$profile\" ]; then",
       "  BASH_ENV=$profile /bin/bash -c \"$cmd\" 2>&3 3>&- &",
       "else",
       "  /bin/bash -c \"$cmd\" 2>&3 3>&- &",
       "fi",
       "child=$!",
       "exec 3>&-",
+      "[ -z \"$pump\" ] || exec 1>/dev/null",
       "stamp",
       "printf '%s RUNNING %s %s\\n' \"$run\" \"$child\" \"$t\" >> \"$ckpt\"",
       "while :; do",
