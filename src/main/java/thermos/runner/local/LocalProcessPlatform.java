@@ -106,7 +106,7 @@ public final class LocalProcessPlatform implements ProcessPlatform {
     try {
       process = pb.start();
     } catch (IOException e) {
-      throw new LaunchException("cannot start " + request.process() + ": " + e.getMessage(), e);
+      throw ProcessOutput.launchFailure(request.process(), e);
     }
     RunRef ref = new RunRef(request.process(), request.run(), (int) process.pid(),
         clock.currentTimeSeconds(), null, null);

@@ -19,8 +19,8 @@ import thermos.runner.LaunchException;
  * starts, which the user process inherits: the files opened in append mode for file/standard
  * (no pipe, nothing in between), the runner's own streams for console, /dev/null for none. For
  * both (tee) and rotate, the coordinator pipes each stream to a {@link LogPumpScript} pump.
- * The log directory and files are created here first, so a log that cannot be written is a
- * failed launch, never a process blocked on a pipe nobody reads.
+ * The log directory and files are created before anything starts, so a log that cannot be
+ * written is a failed launch, never a process blocked on a pipe nobody reads.
  */
 final class ProcessOutput {
   private ProcessOutput() {}
@@ -50,11 +50,14 @@ final class ProcessOutput {
         return rotate ? LogPumpScript.Mode.TEE_ROTATE : LogPumpScript.Mode.TEE;
       }
       default -> {
-        createFiles(logDir, rotate);
         if (rotate) {
+          createFiles(logDir, true);
           pb.redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD);
           return LogPumpScript.Mode.ROTATE;
         }
+        // The files are opened (created) by ProcessBuilder.start, before the fork: see
+        // launchFailure for its error.
+        createDirectory(logDir);
         pb.redirectOutput(Redirect.appendTo(logDir.resolve("stdout").toFile()))
             .redirectError(Redirect.appendTo(logDir.resolve("stderr").toFile()));
         return null;
@@ -62,14 +65,21 @@ final class ProcessOutput {
     }
   }
 
+  /**
+   * The error for a coordinator that could not be started: a log file ProcessBuilder could not
+   * open (it reports {@code FILE (REASON)} as a FileNotFoundException), else the start itself.
+   */
+  static LaunchException launchFailure(String process, IOException e) {
+    if (e.getCause() instanceof java.io.FileNotFoundException f && f.getMessage() != null) {
+      String what = f.getMessage().replaceFirst("^(.*) \\((.*)\\)$", "$1: $2");
+      return new LaunchException("cannot open log file " + what, e);
+    }
+    return new LaunchException("cannot start " + process + ": " + e.getMessage(), e);
+  }
+
   /** The log directory, and stdout/stderr in it: appended to, or truncated for rotate. */
   private static void createFiles(Path logDir, boolean truncate) throws LaunchException {
-    try {
-      Files.createDirectories(logDir);
-    } catch (IOException e) {
-      throw new LaunchException(
-          "cannot create log directory " + logDir + ": " + reason(e, logDir), e);
-    }
+    createDirectory(logDir);
     OpenOption mode = truncate ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND;
     for (String name : new String[] {"stdout", "stderr"}) {
       Path file = logDir.resolve(name);
@@ -83,6 +93,15 @@ final class ProcessOutput {
   }
 
   /** Why {@code path} could not be created, naming the culprit if it is another file. */
+  private static void createDirectory(Path logDir) throws LaunchException {
+    try {
+      Files.createDirectories(logDir);
+    } catch (IOException e) {
+      throw new LaunchException(
+          "cannot create log directory " + logDir + ": " + reason(e, logDir), e);
+    }
+  }
+
   private static String reason(IOException e, Path path) {
     String where = e instanceof FileSystemException f && f.getFile() != null
         && !f.getFile().equals(path.toString()) ? " (" + f.getFile() + ")" : "";

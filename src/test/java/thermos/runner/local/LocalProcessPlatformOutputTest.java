@@ -187,10 +187,13 @@ class LocalProcessPlatformOutputTest {
   @Test
   void aLogFileThatCannotBeOpenedFailsTheLaunch() throws Exception {
     Files.createDirectories(logDir().resolve("stderr"));
-    LaunchException e = assertThrows(LaunchException.class,
-        () -> launch("echo never", logger(Destination.BOTH, Mode.ROTATE, null)));
-    assertTrue(e.getMessage().startsWith("cannot open log file " + logDir().resolve("stderr")),
-        e.getMessage());
+    for (LoggerConfig l : List.of(LoggerConfig.defaults(),
+        logger(Destination.BOTH, Mode.STANDARD, null),
+        logger(Destination.FILE, Mode.ROTATE, null))) {
+      LaunchException e = assertThrows(LaunchException.class, () -> launch("echo never", l));
+      assertEquals("cannot open log file " + logDir().resolve("stderr") + ": Is a directory",
+          e.getMessage(), l.toString());
+    }
   }
 
   @Test
