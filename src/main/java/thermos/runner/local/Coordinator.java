@@ -17,7 +17,7 @@ import java.util.Set;
  * mode (empty: the child writes straight to the coordinator's stdout/stderr), and for a pump
  * mode {@code $6} the log directory, {@code $7} log_size, {@code $8} backups, {@code $9} the
  * setsid program, {@code $10} the pump script; then {@code NAME=VALUE} entries of
- * {@link #CHILD_ONLY} variables, set for the child only. Its stdin/stdout/stderr are the user
+ * {@link #childOnly} variables, set for the child only. Its stdin/stdout/stderr are the user
  * process's (or, with pumps, the streams the pumps copy to); its own complaints go to /dev/null.
  */
 final class Coordinator {
@@ -30,10 +30,16 @@ final class Coordinator {
   static final int FIXED_ARGS = 10;
 
   /**
-   * Variables bash itself acts on at startup (sourcing a file, setting options): meant for the
+   * Variables bash itself acts on at startup (sourcing a file, setting options, importing
+   * exported functions, which would shadow the commands the coordinator runs): meant for the
    * user's shell, so the coordinator and the pumps must not see them.
    */
-  static final Set<String> CHILD_ONLY = Set.of("BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS");
+  static boolean childOnly(String name) {
+    return STARTUP_VARIABLES.contains(name) || name.startsWith("BASH_FUNC_");
+  }
+
+  private static final Set<String> STARTUP_VARIABLES =
+      Set.of("BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS");
 
   static final String SCRIPT = String.join("\n",
       // Keep the user's stderr on fd 3 for the child; the coordinator itself stays silent.
@@ -49,9 +55,10 @@ final class Coordinator {
       // One pump per stream, each in a session of its own (the run's session is killed when
       // the run ends, the pumps must drain first), marked as a pump and not as a user process.
       // Neither pump holds a write end of a pipe: each sees EOF once the child's tree is gone.
+      // coreutils from the usual place first: the user's PATH may hold other heads and tees.
       "  pumpenv() { " + LogPumpScript.MARKER + "=$" + LocalProcessPlatform.TASK_MARKER
           + "; unset " + LocalProcessPlatform.TASK_MARKER + "; export " + LogPumpScript.MARKER
-          + "; }",
+          + " PATH=/usr/bin:/bin${PATH:+:$PATH}; }",
       "  exec 4> >(pumpenv; exec \"$9\" /bin/bash -c \"${10}\" " + LogPumpScript.NAME
           + " \"$pump\" \"$6/stdout\" \"$7\" \"$8\" 3>&-)",
       "  exec 5> >(pumpenv; exec \"$9\" /bin/bash -c \"${10}\" " + LogPumpScript.NAME

@@ -99,7 +99,7 @@ public final class LocalProcessPlatform implements ProcessPlatform {
     Map<String, String> env = pb.environment();
     env.clear();
     env.putAll(request.environment());
-    env.keySet().removeAll(Coordinator.CHILD_ONLY);
+    env.keySet().removeIf(Coordinator::childOnly);
     env.remove(LogPumpScript.MARKER);
     env.put(TASK_MARKER, taskId);
     Process process;
@@ -132,12 +132,10 @@ public final class LocalProcessPlatform implements ProcessPlatform {
           Long.toString(rotate.logSize()), Integer.toString(rotate.backups()), setsid,
           LogPumpScript.SCRIPT));
     }
-    for (String name : Coordinator.CHILD_ONLY) {
-      String value = request.environment().get(name);
-      if (value != null) {
-        cmd.add(name + "=" + value);
-      }
-    }
+    request.environment().entrySet().stream()
+        .filter(e -> Coordinator.childOnly(e.getKey()))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> cmd.add(e.getKey() + "=" + e.getValue()));
     return cmd;
   }
 

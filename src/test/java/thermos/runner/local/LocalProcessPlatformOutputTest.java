@@ -46,6 +46,7 @@ class LocalProcessPlatformOutputTest {
 
   @TempDir Path dir;
   private Path sandbox;
+  private int run = -1;
   private LocalProcessPlatform platform;
   private final BlockingQueue<Termination> exits = new LinkedBlockingQueue<>();
   private final ProcessEvents events = new ProcessEvents() {
@@ -82,12 +83,19 @@ class LocalProcessPlatformOutputTest {
     return env;
   }
 
+  /** Each launch is a new run (the platform follows runs by process and run number). */
   private LaunchRequest request(String cmdline, LoggerConfig logger, Map<String, String> env) {
-    return new LaunchRequest("p", 0, cmdline, env, sandbox, null, logDir(), logger);
+    run++;
+    return new LaunchRequest("p", run, cmdline, env, sandbox, null, logDir(), logger);
   }
 
+  /** The log directory of the latest run. */
   private Path logDir() {
-    return sandbox.resolve(".logs/p/0");
+    return sandbox.resolve(".logs/p/" + run);
+  }
+
+  private Path nextLogDir() {
+    return sandbox.resolve(".logs/p/" + (run + 1));
   }
 
   private RunRef launch(String cmdline, LoggerConfig logger) throws Exception {
@@ -108,8 +116,8 @@ class LocalProcessPlatformOutputTest {
 
   @Test
   void fileStandardAppendsToExistingLogs() throws Exception {
-    Files.createDirectories(logDir());
-    Files.writeString(logDir().resolve("stdout"), "old\n");
+    Files.createDirectories(nextLogDir());
+    Files.writeString(nextLogDir().resolve("stdout"), "old\n");
     RunRef ref = launch("echo new; echo err >&2", LoggerConfig.defaults());
     assertEquals(0, awaitExit(ref).returnCode());
     assertEquals("old\nnew\n", Files.readString(logDir().resolve("stdout")));
@@ -186,10 +194,10 @@ class LocalProcessPlatformOutputTest {
 
   @Test
   void aLogFileThatCannotBeOpenedFailsTheLaunch() throws Exception {
-    Files.createDirectories(logDir().resolve("stderr"));
     for (LoggerConfig l : List.of(LoggerConfig.defaults(),
         logger(Destination.BOTH, Mode.STANDARD, null),
         logger(Destination.FILE, Mode.ROTATE, null))) {
+      Files.createDirectories(nextLogDir().resolve("stderr"));
       LaunchException e = assertThrows(LaunchException.class, () -> launch("echo never", l));
       assertEquals("cannot open log file " + logDir().resolve("stderr") + ": Is a directory",
           e.getMessage(), l.toString());
@@ -215,8 +223,24 @@ class LocalProcessPlatformOutputTest {
       assertEquals("+ echo /bin/bash\n+ echo hi\n",
           Files.readString(logDir().resolve("stderr")),
           "SHELLOPTS applied in the user's shell only (it traces the BASH_ENV it sources)");
-      Files.delete(logDir().resolve("stdout"));
-      Files.delete(logDir().resolve("stderr"));
+    }
+  }
+
+  @Test
+  void exportedFunctionsReachTheUserShellOnly() throws Exception {
+    for (LoggerConfig l : List.of(LoggerConfig.defaults(),
+        logger(Destination.FILE, Mode.ROTATE, null))) {
+      Map<String, String> env = baseEnv(sandbox);
+      // Were they imported by the coordinator or a pump, the exit record and the logs would
+      // be garbage (and the exit never reported).
+      env.put("BASH_FUNC_printf%%", "() { builtin echo hijacked; }");
+      env.put("BASH_FUNC_head%%", "() { builtin echo hijacked; }");
+      env.put("BASH_FUNC_greet%%", "() { builtin echo \"hello $1\"; }");
+      RunRef ref = platform.launch(request("greet world", l, env), events);
+      assertEquals(0, awaitExit(ref).returnCode(), l.toString());
+      assertTrue(new LogPumpDrain(new ProcTable(), ProcTable.currentUid(), TASK, 0,
+          Clock.SYSTEM).await(java.time.Duration.ofSeconds(30)));
+      assertEquals("hello world\n", Files.readString(logDir().resolve("stdout")), l.toString());
     }
   }
 
@@ -227,8 +251,8 @@ class LocalProcessPlatformOutputTest {
     Map<String, String> env = baseEnv(sandbox);
     env.put("BASH_ENV", rc.toString());
     RunRef ref = platform.launch(new LaunchRequest("p", 0, "true", env, sandbox, profile,
-        logDir(), LoggerConfig.defaults()), events);
+        sandbox.resolve(".logs/p/0"), LoggerConfig.defaults()), events);
     assertEquals(0, awaitExit(ref).returnCode());
-    assertEquals("profile\n", Files.readString(logDir().resolve("stdout")));
+    assertEquals("profile\n", Files.readString(sandbox.resolve(".logs/p/0/stdout")));
   }
 }
