@@ -41,6 +41,8 @@ final class Coordinator {
   private static final Set<String> STARTUP_VARIABLES =
       Set.of("BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS");
 
+  private static final int READY = LogPumpScript.READY_FD;
+
   static final String SCRIPT = String.join("\n",
       // Keep the user's stderr on fd 3 for the child; the coordinator itself stays silent.
       "exec 3>&2 2>/dev/null",
@@ -59,11 +61,17 @@ final class Coordinator {
       "  pumpenv() { " + LogPumpScript.MARKER + "=$" + LocalProcessPlatform.TASK_MARKER
           + "; unset " + LocalProcessPlatform.TASK_MARKER + "; export " + LogPumpScript.MARKER
           + " PATH=/usr/bin:/bin${PATH:+:$PATH}; }",
+      // A pump is in this session until it has exec'd setsid: the child starts only once both
+      // pumps have closed their copy of the readiness pipe (fd 6 read end, fd 7 write end).
+      "  exec 6< <(:)",
+      "  exec " + READY + ">/proc/self/fd/6",
       "  exec 4> >(pumpenv; exec \"$9\" /bin/bash -c \"${10}\" " + LogPumpScript.NAME
-          + " \"$pump\" \"$6/stdout\" \"$7\" \"$8\" 3>&-)",
+          + " \"$pump\" \"$6/stdout\" \"$7\" \"$8\" 3>&- 6<&-)",
       "  exec 5> >(pumpenv; exec \"$9\" /bin/bash -c \"${10}\" " + LogPumpScript.NAME
-          + " \"$pump\" \"$6/stderr\" \"$7\" \"$8\" >&3 3>&- 4>&-)",
-      "  exec 1>&4 3>&5 4>&- 5>&-",
+          + " \"$pump\" \"$6/stderr\" \"$7\" \"$8\" >&3 3>&- 4>&- 6<&-)",
+      "  exec " + READY + ">&-",
+      "  read -r -u 6 _",
+      "  exec 6<&- 1>&4 3>&5 4>&- 5>&-",
       "fi",
       "shift " + FIXED_ARGS,
       "if [ $# -gt 0 ]; then",

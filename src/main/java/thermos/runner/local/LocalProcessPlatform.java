@@ -75,6 +75,12 @@ public final class LocalProcessPlatform implements ProcessPlatform {
    *     one of its processes
    */
   public LocalProcessPlatform(TaskPath paths, String taskId, Clock clock, double taskStart) {
+    this(paths, taskId, clock, taskStart, findSetsid());
+  }
+
+  /** @param setsid the program that starts coordinators and log pumps in new sessions */
+  LocalProcessPlatform(TaskPath paths, String taskId, Clock clock, double taskStart,
+      String setsid) {
     this.paths = paths;
     this.taskId = taskId;
     this.clock = clock;
@@ -82,7 +88,7 @@ public final class LocalProcessPlatform implements ProcessPlatform {
     int uid = ProcTable.currentUid();
     this.scanner = new RunScanner(procs, uid, taskId, taskStart);
     this.pumpDrain = new LogPumpDrain(procs, uid, taskId, taskStart, clock);
-    this.setsid = findSetsid();
+    this.setsid = setsid;
   }
 
   // ---- launching and following ----

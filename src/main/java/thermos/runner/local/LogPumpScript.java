@@ -44,7 +44,15 @@ final class LogPumpScript {
     }
   }
 
+  /**
+   * The coordinator's readiness pipe, if open: closed as soon as the pump runs (in its own
+   * session, marked), so the coordinator starts the process only once no session kill can reach
+   * the pump and a runner's drain can find it.
+   */
+  static final int READY_FD = 7;
+
   static final String SCRIPT = String.join("\n",
+      "exec " + READY_FD + ">&-",
       // head -c N copies as it reads and never reads past N bytes, even from a pipe: each file
       // gets exactly log_size bytes (never more) at native speed. A short file means EOF: every
       // writer is gone. Rotation as Thermos names it: base.N-1 -> base.N ... base -> base.1,

@@ -128,8 +128,9 @@ class LocalProcessPlatformOutputTest {
 
   @Test
   void noneAndConsoleCreateNoFiles() throws Exception {
+    // Silent: console output would land in this JVM's stdout (the test runner's channel).
     for (Destination d : List.of(Destination.NONE, Destination.CONSOLE)) {
-      RunRef ref = launch("echo gone", logger(d, Mode.STANDARD, null));
+      RunRef ref = launch("true", logger(d, Mode.STANDARD, null));
       assertEquals(0, awaitExit(ref).returnCode(), d.toString());
       assertFalse(Files.exists(logDir()), d + ": no log directory");
     }
@@ -138,17 +139,17 @@ class LocalProcessPlatformOutputTest {
   @Test
   void pumpsRunInSessionsOfTheirOwnMarkedAsPumpsNotAsTaskProcesses() throws Exception {
     RunRef ref = launch("while [ ! -e go ]; do sleep 0.01; done; echo done",
-        logger(Destination.BOTH, Mode.ROTATE, new RotatePolicy(1000, 2)));
+        logger(Destination.FILE, Mode.ROTATE, new RotatePolicy(1000, 2)));
     LogPumpDrain drain = new LogPumpDrain(new ProcTable(), ProcTable.currentUid(), TASK, 0,
         Clock.SYSTEM);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     List<ProcInfo> pumps = drain.livePumps();
-    // tee and the rotation loop per stream; they start asynchronously
+    // the rotation loop and its head, per stream; they start asynchronously
     while (pumps.size() < 4 && System.nanoTime() < deadline) {
       java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
       pumps = drain.livePumps();
     }
-    assertTrue(pumps.size() >= 4, "pumps: " + pumps);
+    assertEquals(4, pumps.size(), "pumps: " + pumps);
     ProcTable procs = new ProcTable();
     for (ProcInfo p : pumps) {
       assertNotEquals(ref.coordinatorPid(), p.session(),
@@ -161,6 +162,58 @@ class LocalProcessPlatformOutputTest {
     assertTrue(drain.await(java.time.Duration.ofSeconds(30)),
         "pumps end once the writers are gone");
     assertEquals("done\n", Files.readString(logDir().resolve("stdout")));
+  }
+
+  @Test
+  void theProcessStartsOnlyOnceItsPumpsRunInTheirOwnSessions() throws Exception {
+    // Else a process that ends at once could be followed by the session kill while a pump is
+    // still in the run's session (its output lost), and a drain could not find that pump. A
+    // slow system is simulated: pumps are held before setsid until the test releases them.
+    Path setsid = Files.writeString(dir.resolve("slow-setsid"), String.join("\n",
+        "#!/bin/bash",
+        "if [ \"$4\" = " + LogPumpScript.NAME + " ]; then", // setsid /bin/bash -c SCRIPT NAME
+        "  touch " + dir + "/held.$$",
+        "  while [ ! -e " + dir + "/release ]; do sleep 0.005; done",
+        "fi",
+        "exec " + findSetsid() + " \"$@\"", ""));
+    setsid.toFile().setExecutable(true);
+    platform.close();
+    platform = new LocalProcessPlatform(new TaskPath(dir.resolve("root")), TASK, Clock.SYSTEM,
+        System.currentTimeMillis() / 1000.0 - 1, setsid.toString());
+    RunRef ref = launch("grep -lsxz " + LogPumpScript.MARKER + "=" + TASK
+        + " /proc/[0-9]*/environ | wc -l", logger(Destination.FILE, Mode.ROTATE, null));
+    try {
+      awaitTrue("both pumps held", () -> countHeld() == 2);
+      Path coordinatorFile = dir.resolve("root/checkpoints/" + TASK + "/coordinator.p");
+      assertFalse(Files.exists(coordinatorFile)
+          && Files.readString(coordinatorFile).contains(" RUNNING "), "started before its pumps");
+    } finally {
+      Files.writeString(dir.resolve("release"), "");
+    }
+    assertEquals(0, awaitExit(ref).returnCode());
+    platform.close();
+    assertTrue(Integer.parseInt(Files.readString(logDir().resolve("stdout")).trim()) >= 2,
+        "both pumps marked when the process started");
+  }
+
+  private long countHeld() throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("held.")).count();
+    }
+  }
+
+  private static String findSetsid() {
+    return Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : "/bin/setsid";
+  }
+
+  /** Waits (bounded) for a condition on files, which give no event to wait on here. */
+  private static void awaitTrue(String what, java.util.concurrent.Callable<Boolean> condition)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.call()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+      java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+    }
   }
 
   @Test
@@ -209,7 +262,7 @@ class LocalProcessPlatformOutputTest {
     Path rc = Files.writeString(dir.resolve("rc"), "echo \"$0\" >> " + dir.resolve("sourced")
         + "\n");
     for (LoggerConfig l : List.of(LoggerConfig.defaults(),
-        logger(Destination.BOTH, Mode.ROTATE, null))) {
+        logger(Destination.FILE, Mode.ROTATE, null))) {
       Files.deleteIfExists(dir.resolve("sourced"));
       Map<String, String> env = baseEnv(sandbox);
       env.put("BASH_ENV", rc.toString());
