@@ -126,7 +126,8 @@ public final class LocalProcessPlatform implements ProcessPlatform {
 
   /** {@code setsid bash -c COORDINATOR ARGS...} (see {@link Coordinator} for the arguments). */
   private List<String> coordinatorCommand(LaunchRequest request, LogPumpScript.Mode pump) {
-    List<String> cmd = new ArrayList<>(List.of(setsid, "/bin/bash", "-c", Coordinator.SCRIPT,
+    List<String> cmd = new ArrayList<>(List.of(setsid, "/bin/bash", "-c",
+        pump == null ? Coordinator.SCRIPT : Coordinator.PIPED_SCRIPT,
         Coordinator.NAME, paths.processCheckpoint(taskId, request.process()).toString(),
         Integer.toString(request.run()),
         request.profile() == null ? "" : request.profile().toString(), request.cmdline()));
