@@ -73,8 +73,9 @@ final class Coordinator {
           "pumpenv() { " + LogPumpScript.MARKER + "=$" + LocalProcessPlatform.TASK_MARKER
               + "; unset " + LocalProcessPlatform.TASK_MARKER + "; export "
               + LogPumpScript.MARKER + " PATH=/usr/bin:/bin${PATH:+:$PATH}; }",
-          // A pump is in this session until it has exec'd setsid: the child starts only once
-          // both pumps have closed their copy of the readiness pipe (read end 6, write end 7).
+          // A pump is in this session until it has exec'd setsid, and the runner kills the
+          // session once the exit is recorded: the exit is recorded only once both pumps have
+          // closed their copy of the readiness pipe (read end 6, write end 7).
           "exec 6< <(:)",
           "exec " + READY + ">/proc/self/fd/6",
           "exec 4> >(pumpenv; exec \"$9\" /bin/bash -c \"${10}\" " + LogPumpScript.NAME
@@ -82,19 +83,18 @@ final class Coordinator {
           "exec 5> >(pumpenv; exec \"$9\" /bin/bash -c \"${10}\" " + LogPumpScript.NAME
               + " \"$pump\" \"$6/stderr\" \"$7\" \"$8\" >&3 3>&- 4>&- 6<&-)",
           "exec " + READY + ">&-",
-          "read -r -u 6 _",
-          "exec 6<&- 1>&4 3>&5 4>&- 5>&-"));
+          "exec 1>&4 3>&5 4>&- 5>&-"));
     }
     lines.addAll(List.of(
         "shift " + FIXED_ARGS,
         "if [ $# -gt 0 ]; then",
         // The runner's BASH_ENV etc. (preserve_env) reach the child only; the profile wins.
         "  [ -z \"$profile\" ] || set -- \"$@\" \"BASH_ENV=$profile\"",
-        "  /usr/bin/env -- \"$@\" /bin/bash -c \"$cmd\" 2>&3 3>&- &",
+        "  /usr/bin/env -- \"$@\" /bin/bash -c \"$cmd\" 2>&3 3>&- 6<&- &",
         "elif [ -n \"$profile\" ]; then",
-        "  BASH_ENV=$profile /bin/bash -c \"$cmd\" 2>&3 3>&- &",
+        "  BASH_ENV=$profile /bin/bash -c \"$cmd\" 2>&3 3>&- 6<&- &",
         "else",
-        "  /bin/bash -c \"$cmd\" 2>&3 3>&- &",
+        "  /bin/bash -c \"$cmd\" 2>&3 3>&- 6<&- &",
         "fi",
         "child=$!",
         "exec 3>&-"));
@@ -111,7 +111,11 @@ final class Coordinator {
         // A trapped signal interrupted wait: wait again while the child is still our job.
         "  case \" $(jobs -p) \" in *\" $child \"*) ;; *) break ;; esac",
         "done",
-        "stamp",
+        "stamp"));
+    if (piped) {
+      lines.add("read -r -u 6 _"); // at once, unless the process ended before its pumps ran
+    }
+    lines.addAll(List.of(
         "printf '%s EXIT %s %s\\n' \"$run\" \"$rc\" \"$t\" >> \"$ckpt\"",
         ""));
     return String.join("\n", lines);

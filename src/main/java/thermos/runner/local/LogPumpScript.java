@@ -46,8 +46,8 @@ final class LogPumpScript {
 
   /**
    * The coordinator's readiness pipe, if open: closed as soon as the pump runs (in its own
-   * session, marked), so the coordinator starts the process only once no session kill can reach
-   * the pump and a runner's drain can find it.
+   * session, marked). The coordinator records the exit only then, so the session kill that
+   * follows cannot reach the pump and a runner's drain can find it.
    */
   static final int READY_FD = 7;
 
