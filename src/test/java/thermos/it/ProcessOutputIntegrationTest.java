@@ -97,7 +97,8 @@ class ProcessOutputIntegrationTest {
       assertEquals(TaskState.SUCCESS, s.getStatuses(s.getStatusesCount() - 1).getState());
       for (String p : List.of("rot", "tee")) {
         assertEquals(List.of(ProcessState.SUCCESS), s.getProcessesMap().get(p).getRunsList()
-            .stream().map(ProcessStatus::getState).toList(), p + ": one run, never restarted");
+            .stream().map(ProcessStatus::getState).toList(), p + ": one run, never restarted\n"
+            + Files.readString(f.paths.processCheckpoint(f.taskId, p)) + runnerLog(f, 1));
       }
       // Complete when the runner returns: every line once, in order, no file over log_size.
       assertNumbered(lines(rot, "stdout"), "rot-", "rot-end");
@@ -108,6 +109,12 @@ class ProcessOutputIntegrationTest {
       assertEquals(List.of(), f.liveLogPumps(), "pumps drained before the runner exited");
       f.assertNoProcessLeft();
     }
+  }
+
+  /** The log of runner {@code i} (started ith), for failure messages. */
+  private static String runnerLog(TaskFixture f, int i) throws IOException {
+    Path log = f.dir.resolve("runner-" + i + ".log");
+    return Files.exists(log) ? "--- runner " + i + " ---\n" + Files.readString(log) : "";
   }
 
   /** How often stdout has rotated so far (the highest backup: none are dropped here). */

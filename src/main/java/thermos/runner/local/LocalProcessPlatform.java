@@ -152,6 +152,9 @@ public final class LocalProcessPlatform implements ProcessPlatform {
     String key = key(ref.process(), ref.run());
     followedAny = true;
     followed.put(key, new Followed(ref, events, true));
+    // From the start of the file: its lines may have been read, and dropped as nobody's, while
+    // it was not followed yet (a file event during the re-attachment of another process).
+    coordinatorLogs.remove(ref.process());
     readCoordinatorLog(ref.process());
     checkReattached(key);
     if (followed.containsKey(key)) {
