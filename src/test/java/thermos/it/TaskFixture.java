@@ -136,8 +136,17 @@ final class TaskFixture implements AutoCloseable {
    * Orphans re-parented to PID 1 may be reaped late; zombies are dead, so they do not count.
    */
   List<Integer> liveTaskProcesses() throws IOException {
+    return liveProcessesMarked("THERMOS_TASK_ID");
+  }
+
+  /** The task's live log pumps (THERMOS_LOG_PUMP=ID), which are not task processes. */
+  List<Integer> liveLogPumps() throws IOException {
+    return liveProcessesMarked("THERMOS_LOG_PUMP");
+  }
+
+  private List<Integer> liveProcessesMarked(String variable) throws IOException {
     List<Integer> live = new ArrayList<>();
-    byte[] marker = ("THERMOS_TASK_ID=" + taskId + "\0").getBytes(StandardCharsets.UTF_8);
+    byte[] marker = (variable + "=" + taskId + "\0").getBytes(StandardCharsets.UTF_8);
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"))) {
       for (Path p : procs) {
         String name = p.getFileName().toString();

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Set;
@@ -18,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import thermos.ckpt.TaskPath;
 import thermos.common.Clock;
-import thermos.config.LoggerConfig;
+import thermos.config.RotatePolicy;
 import thermos.monitor.DirectoryWatcher;
 import thermos.runner.LaunchException;
 import thermos.runner.LaunchRequest;
@@ -61,7 +63,9 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   private final String setsid;
   private final Map<String, Followed> followed = new HashMap<>();
   private final Map<String, CoordinatorLog> coordinatorLogs = new HashMap<>();
-  private final java.util.List<Thread> pumps = new java.util.ArrayList<>();
+  private final LogPumpDrain pumpDrain;
+  /** Whether this platform followed any run (only then can its task's log pumps matter). */
+  private boolean followedAny;
   private Closeable watch;
   private ScheduledExecutorService poller;
   private ScheduledFuture<?> polling;
@@ -71,12 +75,20 @@ public final class LocalProcessPlatform implements ProcessPlatform {
    *     one of its processes
    */
   public LocalProcessPlatform(TaskPath paths, String taskId, Clock clock, double taskStart) {
+    this(paths, taskId, clock, taskStart, findSetsid());
+  }
+
+  /** @param setsid the program that starts coordinators and log pumps in new sessions */
+  LocalProcessPlatform(TaskPath paths, String taskId, Clock clock, double taskStart,
+      String setsid) {
     this.paths = paths;
     this.taskId = taskId;
     this.clock = clock;
     this.procs = new ProcTable();
-    this.scanner = new RunScanner(procs, ProcTable.currentUid(), taskId, taskStart);
-    this.setsid = findSetsid();
+    int uid = ProcTable.currentUid();
+    this.scanner = new RunScanner(procs, uid, taskId, taskStart);
+    this.pumpDrain = new LogPumpDrain(procs, uid, taskId, taskStart, clock);
+    this.setsid = setsid;
   }
 
   // ---- launching and following ----
@@ -85,42 +97,64 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   public synchronized RunRef launch(LaunchRequest request, ProcessEvents events)
       throws LaunchException {
     ensureWatching();
-    Path coordinatorFile = paths.processCheckpoint(taskId, request.process());
-    ProcessBuilder pb = new ProcessBuilder(setsid, "/bin/bash", "-c", Coordinator.SCRIPT,
-        Coordinator.NAME, coordinatorFile.toString(), Integer.toString(request.run()),
-        request.profile() == null ? "" : request.profile().toString(), request.cmdline());
+    ProcessBuilder pb = new ProcessBuilder();
     pb.directory(request.workingDirectory().toFile());
-    pb.environment().clear();
-    pb.environment().putAll(request.environment());
-    pb.environment().put(TASK_MARKER, taskId);
     pb.redirectInput(Redirect.from(new java.io.File("/dev/null")));
-    LoggerConfig logger = request.logger();
-    boolean piped;
+    LogPumpScript.Mode pump = ProcessOutput.prepare(pb, request.logDir(), request.logger());
+    pb.command(coordinatorCommand(request, pump));
+    Map<String, String> env = pb.environment();
+    env.clear();
+    env.putAll(request.environment());
+    env.keySet().removeIf(Coordinator::childOnly);
+    env.remove(LogPumpScript.MARKER);
+    env.put(TASK_MARKER, taskId);
     Process process;
     try {
-      piped = ProcessOutput.redirect(pb, request.logDir(), logger);
       process = pb.start();
     } catch (IOException e) {
-      throw new LaunchException("cannot start " + request.process() + ": " + e.getMessage(), e);
+      throw ProcessOutput.launchFailure(request.process(), e);
     }
     RunRef ref = new RunRef(request.process(), request.run(), (int) process.pid(),
         clock.currentTimeSeconds(), null, null);
-    if (piped) {
-      pumps.removeIf(t -> !t.isAlive());
-      pumps.addAll(ProcessOutput.startPumps(process, request, logger));
-    }
     String key = key(request.process(), request.run());
+    followedAny = true;
     followed.put(key, new Followed(ref, events, false));
     process.onExit().thenRun(() -> coordinatorGone(key));
     readCoordinatorLog(request.process());
     return ref;
   }
 
+  /** {@code setsid bash -c COORDINATOR ARGS...} (see {@link Coordinator} for the arguments). */
+  private List<String> coordinatorCommand(LaunchRequest request, LogPumpScript.Mode pump) {
+    List<String> cmd = new ArrayList<>(List.of(setsid, "/bin/bash", "-c",
+        pump == null ? Coordinator.SCRIPT : Coordinator.PIPED_SCRIPT,
+        Coordinator.NAME, paths.processCheckpoint(taskId, request.process()).toString(),
+        Integer.toString(request.run()),
+        request.profile() == null ? "" : request.profile().toString(), request.cmdline()));
+    if (pump == null) {
+      cmd.addAll(List.of("", "", "", "", "", ""));
+    } else {
+      RotatePolicy rotate = request.logger().effectiveRotate();
+      cmd.addAll(List.of(pump.arg(), request.logDir().toString(),
+          Long.toString(rotate.logSize()), Integer.toString(rotate.backups()), setsid,
+          LogPumpScript.SCRIPT));
+    }
+    request.environment().entrySet().stream()
+        .filter(e -> Coordinator.childOnly(e.getKey()))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> cmd.add(e.getKey() + "=" + e.getValue()));
+    return cmd;
+  }
+
   @Override
   public synchronized void reattach(RunRef ref, ProcessEvents events) {
     ensureWatching();
     String key = key(ref.process(), ref.run());
+    followedAny = true;
     followed.put(key, new Followed(ref, events, true));
+    // From the start of the file: its lines may have been read, and dropped as nobody's, while
+    // it was not followed yet (a file event during the re-attachment of another process).
+    coordinatorLogs.remove(ref.process());
     readCoordinatorLog(ref.process());
     checkReattached(key);
     if (followed.containsKey(key)) {
@@ -272,19 +306,14 @@ public final class LocalProcessPlatform implements ProcessPlatform {
     return scanner.orphansAlive(live);
   }
 
-  /** Output of piped runs still in the pipes is written out before the runner exits. */
-  private static final long PUMP_DRAIN_NANOS = 2_000_000_000L;
+  /** How long the runner waits for its task's log pumps to drain before it exits. */
+  private static final Duration PUMP_DRAIN = Duration.ofSeconds(2);
 
   @Override
   public synchronized void close() {
-    long deadline = System.nanoTime() + PUMP_DRAIN_NANOS;
-    for (Thread pump : pumps) {
-      try {
-        pump.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    if (followedAny && !pumpDrain.await(PUMP_DRAIN)) {
+      log.warn("log pumps of task {} still running after {} ms; their logs may be incomplete",
+          taskId, PUMP_DRAIN.toMillis());
     }
     if (polling != null) {
       polling.cancel(false);

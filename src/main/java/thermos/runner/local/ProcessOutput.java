@@ -1,78 +1,122 @@
 package thermos.runner.local;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import thermos.config.LoggerConfig;
-import thermos.config.RotatePolicy;
-import thermos.runner.LaunchRequest;
+import thermos.runner.LaunchException;
 
 /**
- * Where a run's stdout and stderr go (SEMANTICS.md §1b.13). The coordinator's streams are set
- * up here and the user process inherits them: files opened in append mode for file/standard
- * (no pipe, nothing in between), the runner's own streams for console, /dev/null for none, and
- * pipes pumped by the runner for both (tee) and rotate.
+ * Where a run's stdout and stderr go (SEMANTICS.md §1b.13). Set up before the coordinator
+ * starts, which the user process inherits: the files opened in append mode for file/standard
+ * (no pipe, nothing in between), the runner's own streams for console, /dev/null for none. For
+ * both (tee) and rotate, the coordinator pipes each stream to a {@link LogPumpScript} pump.
+ * The log directory and files are created before anything starts, so a log that cannot be
+ * written is a failed launch, never a process blocked on a pipe nobody reads.
  */
 final class ProcessOutput {
-  private static final Logger log = LoggerFactory.getLogger(ProcessOutput.class);
-
   private ProcessOutput() {}
 
-  /** Sets the coordinator's stdout/stderr, which the user process inherits; true if piped. */
-  static boolean redirect(ProcessBuilder pb, Path logDir, LoggerConfig logger)
-      throws IOException {
+  /**
+   * Sets the coordinator's stdout/stderr and creates the run's log files.
+   *
+   * @return the pumps' mode, or null if the process writes to its destination directly
+   * @throws LaunchException naming the directory or file that cannot be created
+   */
+  static LogPumpScript.Mode prepare(ProcessBuilder pb, Path logDir, LoggerConfig logger)
+      throws LaunchException {
+    boolean rotate = logger.mode() == LoggerConfig.Mode.ROTATE;
     switch (logger.destination()) {
       case CONSOLE -> {
         pb.redirectOutput(Redirect.INHERIT).redirectError(Redirect.INHERIT);
-        return false;
+        return null;
       }
       case NONE -> {
         pb.redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD);
-        return false;
+        return null;
+      }
+      case BOTH -> {
+        // The pumps tee to the coordinator's streams: the runner's.
+        createFiles(logDir, rotate);
+        pb.redirectOutput(Redirect.INHERIT).redirectError(Redirect.INHERIT);
+        return rotate ? LogPumpScript.Mode.TEE_ROTATE : LogPumpScript.Mode.TEE;
       }
       default -> {
-        Files.createDirectories(logDir);
-        if (logger.destination() == LoggerConfig.Destination.FILE
-            && logger.mode() == LoggerConfig.Mode.STANDARD) {
-          pb.redirectOutput(Redirect.appendTo(logDir.resolve("stdout").toFile()))
-              .redirectError(Redirect.appendTo(logDir.resolve("stderr").toFile()));
-          return false;
+        if (rotate) {
+          createFiles(logDir, true);
+          pb.redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD);
+          return LogPumpScript.Mode.ROTATE;
         }
-        pb.redirectOutput(Redirect.PIPE).redirectError(Redirect.PIPE);
-        return true;
+        // The files are opened (created) by ProcessBuilder.start, before the fork: see
+        // launchFailure for its error.
+        createDirectory(logDir);
+        pb.redirectOutput(Redirect.appendTo(logDir.resolve("stdout").toFile()))
+            .redirectError(Redirect.appendTo(logDir.resolve("stderr").toFile()));
+        return null;
       }
     }
   }
 
-  /** Starts the stdout and stderr pumps of a piped run; returns their threads. */
-  static java.util.List<Thread> startPumps(Process process, LaunchRequest request,
-      LoggerConfig logger) {
-    boolean both = logger.destination() == LoggerConfig.Destination.BOTH;
-    String name = request.process() + "/" + request.run();
+  /**
+   * The error for a coordinator that could not be started: a log file ProcessBuilder could not
+   * open (it reports {@code FILE (REASON)} as a FileNotFoundException), else the start itself.
+   */
+  static LaunchException launchFailure(String process, IOException e) {
+    if (e.getCause() instanceof java.io.FileNotFoundException f && f.getMessage() != null) {
+      String what = f.getMessage().replaceFirst("^(.*) \\((.*)\\)$", "$1: $2");
+      return new LaunchException("cannot open log file " + what, e);
+    }
+    return new LaunchException("cannot start " + process + ": " + e.getMessage(), e);
+  }
+
+  /** The log directory, and stdout/stderr in it: appended to, or truncated for rotate. */
+  private static void createFiles(Path logDir, boolean truncate) throws LaunchException {
+    createDirectory(logDir);
+    OpenOption mode = truncate ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND;
+    for (String name : new String[] {"stdout", "stderr"}) {
+      Path file = logDir.resolve(name);
+      try {
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)
+            .close();
+      } catch (IOException e) {
+        throw new LaunchException("cannot open log file " + file + ": " + reason(e, file), e);
+      }
+    }
+  }
+
+  /** Why {@code path} could not be created, naming the culprit if it is another file. */
+  private static void createDirectory(Path logDir) throws LaunchException {
     try {
-      return java.util.List.of(
-          new LogPump(process.getInputStream(), fileSink(request.logDir().resolve("stdout"),
-              logger), both ? System.out : null, name + "/stdout").start(),
-          new LogPump(process.getErrorStream(), fileSink(request.logDir().resolve("stderr"),
-              logger), both ? System.err : null, name + "/stderr").start());
+      Files.createDirectories(logDir);
     } catch (IOException e) {
-      log.warn("cannot open logs of {}: {}", name, e.toString());
-      return java.util.List.of();
+      throw new LaunchException(
+          "cannot create log directory " + logDir + ": " + reason(e, logDir), e);
     }
   }
 
-  private static LogPump.Sink fileSink(Path file, LoggerConfig logger) throws IOException {
-    if (logger.mode() == LoggerConfig.Mode.ROTATE) {
-      RotatePolicy p = logger.effectiveRotate();
-      return LogPump.Sink.of(new RotatingFile(file, p.logSize(), p.backups()));
+  private static String reason(IOException e, Path path) {
+    String where = e instanceof FileSystemException f && f.getFile() != null
+        && !f.getFile().equals(path.toString()) ? " (" + f.getFile() + ")" : "";
+    if (e instanceof AccessDeniedException) {
+      return "permission denied" + where;
     }
-    return LogPump.Sink.of(new PrintStream(Files.newOutputStream(file,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND)));
+    if (e instanceof FileAlreadyExistsException) {
+      return "not a directory" + where;
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory" + where;
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      return f.getReason() + where;
+    }
+    return e.getMessage();
   }
-
 }
