@@ -3,9 +3,11 @@ package thermos.runner;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -262,22 +264,52 @@ public final class TaskRunner implements Closeable {
     } else if (e instanceof RunnerEvent.Vanished v) {
       runs.onVanished(v);
     } else if (e instanceof RunnerEvent.Kill k) {
-      KillRequest request = k.request() != null ? k.request()
-          : KillRequests.read(config.paths().killRequest(config.taskId())).orElse(null);
-      stages.kill(request, false);
+      stages.kill(durable(k), false);
+    }
+  }
+
+  /**
+   * The request a kill event stands for, made durable before anything acts on it: a runner that
+   * dies after writing CLEANING must leave its successor the kill (its outcome and deadline),
+   * or the successor would take the CLEANING for a natural one.
+   */
+  private KillRequest durable(RunnerEvent.Kill k) {
+    Path file = config.paths().killRequest(config.taskId());
+    Optional<KillRequest> pending = KillRequests.read(file);
+    // No request of its own (the file was to say, but is gone): a kill with the default grace.
+    KillRequest wanted = k.request() != null ? k.request() : defaultKill(TaskState.KILLED);
+    if ((k.request() == null || k.fileFirst()) && pending.isPresent()) {
+      return pending.get();
+    }
+    try {
+      return KillRequests.write(file, wanted);
+    } catch (IOException ex) {
+      // Still acted on (the log's next record may fail as well, and then nothing matters).
+      log.warn("cannot record the kill request in {}: {}; a restarted runner will not know it",
+          file, ex.toString());
+      return pending.map(p -> KillRequests.merge(p, wanted)).orElse(wanted);
     }
   }
 
   // ---- requests from other threads ----
 
-  /** Kill (KILLED) or lose (LOST) the task; {@code request} null = use the request file. */
+  /**
+   * Kill (KILLED) or lose (LOST) the task. {@code request} null: the pending request file says
+   * what. Otherwise the runner records {@code request} in the request file (merged with a pending
+   * one, so no deadline is extended) before it acts on it.
+   */
   public void requestKill(KillRequest request) {
-    queue.add(new RunnerEvent.Kill(request));
+    queue.add(new RunnerEvent.Kill(request, request == null));
   }
 
-  /** Kill with the runner's default grace period (SIGUSR1 without a request file). */
+  /**
+   * Kill with the runner's default grace period, or lose: what SIGUSR1 (SIGTERM, ^C) and SIGUSR2
+   * mean. A kill defers to a pending request file (the CLI writes the file, then signals); a lose
+   * is always a lose with no grace, merged with whatever is pending.
+   */
   public void requestKill(TaskState terminalState) {
-    requestKill(defaultKill(terminalState));
+    queue.add(new RunnerEvent.Kill(defaultKill(terminalState),
+        terminalState != TaskState.LOST));
   }
 
   /** A kill (grace = the runner's preemption wait) or a lose (no grace), requested now. */
