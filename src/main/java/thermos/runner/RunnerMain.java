@@ -61,7 +61,7 @@ public final class RunnerMain {
       RunnerConfig config = configure(o);
       TaskPath paths = config.paths();
       platform = new LocalProcessPlatform(paths, config.taskId(), Clock.SYSTEM,
-          launchTime(paths.runnerCheckpoint(config.taskId())));
+          launchTime(paths.runnerCheckpoint(config.taskId())), config.uid());
       runner = o.force() ? Takeover.openForcibly(config, platform)
           : TaskRunner.open(config, Clock.SYSTEM, platform);
       if (listener != null) {

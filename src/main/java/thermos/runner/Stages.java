@@ -184,12 +184,16 @@ final class Stages {
     return runs.launchRunnable(plan) && (plan.isComplete() || plan.isDeadlocked());
   }
 
-  /** Kills whatever is left (recorded first), then writes the terminal state. */
+  /**
+   * Kills whatever is left (recorded first) until nothing of the task is alive, then writes the
+   * terminal state: whoever waits for it may rely on no process outliving it.
+   */
   private void terminal() throws IOException {
     TaskState end = forced != null ? forced
         : verdict != null ? verdict
         : plans.regularHealthy() ? TaskState.SUCCESS : TaskState.FAILED;
     runs.kill(p -> true);
+    runs.killAll();
     status.write(end);
     finisher.finish();
   }

@@ -123,8 +123,9 @@ public final class Takeover {
     }
     RunnerConfig config = configFromCheckpoint(paths, taskId);
     double launched = state.header().getLaunchTimeMs() / 1000.0;
+    // The task's processes are the recorded user's, whoever takes over (root, typically).
     try (LocalProcessPlatform platform = new LocalProcessPlatform(paths, taskId, Clock.SYSTEM,
-        launched); TaskRunner runner = openForcibly(config, platform)) {
+        launched, config.uid()); TaskRunner runner = openForcibly(config, platform)) {
       runner.start();
       runner.requestKill(KillRequest.newBuilder().setTerminalState(terminal)
           .setGraceMs(grace.toMillis()).setRequestedAtMs(System.currentTimeMillis()).build());

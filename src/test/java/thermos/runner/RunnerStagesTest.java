@@ -409,6 +409,33 @@ class RunnerStagesTest {
   }
 
   @Test
+  void childrenForkedWhileTheEndKillsAreKilledBeforeTheTerminalStatus() throws Exception {
+    try (RunnerHarness h = new RunnerHarness(dir, task(proc("a")))) {
+      List<List<String>> aliveAtTerminal = new java.util.ArrayList<>();
+      h.runner.addListener(new thermos.ckpt.UniversalStateHandler() {
+        @Override
+        public void onTaskTransition(thermos.proto.TaskStatus update, TaskState from) {
+          if (thermos.ckpt.States.isTerminal(update.getState())) {
+            aliveAtTerminal.add(h.platform.aliveProcesses());
+          }
+        }
+      });
+      h.platform.ignoreTermIn("a");
+      h.step();
+      h.platform.start("a");
+      h.platform.latest("a").forksDuringKill = 3;
+      h.requestKill(TaskState.KILLED, 1_000);
+      h.step();
+      h.advance(Duration.ofSeconds(1));
+      // One SIGKILL pass would leave the child forked during it; the end looks again (and
+      // again) until nothing is alive, and only then writes the terminal status.
+      assertEquals(0, h.platform.latest("a").forksDuringKill);
+      assertEquals(List.of(List.of()), aliveAtTerminal);
+      assertFinished(h, TaskState.KILLED);
+    }
+  }
+
+  @Test
   void theLoopNeedsNoTimerWhileOnlyEventsCanMakeProgress() throws Exception {
     try (RunnerHarness h = new RunnerHarness(dir, task(proc("a")))) {
       assertEquals(h.clock.nanoTime() + Duration.ofSeconds(60).toNanos(), h.step(),

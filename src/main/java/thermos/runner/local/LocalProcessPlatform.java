@@ -67,15 +67,30 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   private ScheduledFuture<?> polling;
 
   /**
+   * A platform for a task whose processes belong to the uid its header recorded (this process's
+   * uid for a task that has none yet).
+   *
    * @param taskStart seconds since the epoch when the task was launched: nothing older can be
    *     one of its processes
    */
   public LocalProcessPlatform(TaskPath paths, String taskId, Clock clock, double taskStart) {
+    this(paths, taskId, clock, taskStart, TaskOwner.recordedUid(paths, taskId));
+  }
+
+  /**
+   * @param ownerUid whose processes the task's are (SEMANTICS.md §1b.8): the uid the task's
+   *     header records — not necessarily this process's (root taking over a user's task) — or
+   *     null if unknown (then this process's uid)
+   */
+  public LocalProcessPlatform(TaskPath paths, String taskId, Clock clock, double taskStart,
+      Integer ownerUid) {
     this.paths = paths;
     this.taskId = taskId;
     this.clock = clock;
     this.procs = new ProcTable();
-    this.scanner = new RunScanner(procs, ProcTable.currentUid(), taskId, taskStart);
+    this.scanner = new RunScanner(procs,
+        new Owner(ownerUid != null ? ownerUid : ProcTable.currentUid()), taskId, taskStart,
+        new ProcessSignaller(), clock, Pause.REAL);
     this.setsid = findSetsid();
   }
 
@@ -271,6 +286,19 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   public boolean orphansAlive(Collection<RunRef> live) {
     return scanner.orphansAlive(live);
   }
+
+  @Override
+  public boolean killAll(Collection<RunRef> runs) {
+    List<ProcInfo> left = scanner.killUntilGone(runs, KILL_ALL_BOUND_NANOS);
+    if (!left.isEmpty()) {
+      log.warn("task {}: still alive {} ms after SIGKILL (stuck in the kernel?): pids {}",
+          taskId, KILL_ALL_BOUND_NANOS / 1_000_000, left.stream().map(ProcInfo::pid).toList());
+    }
+    return left.isEmpty();
+  }
+
+  /** How long the end of a task keeps killing what it finds (SIGKILL takes a few ms). */
+  private static final long KILL_ALL_BOUND_NANOS = 2_000_000_000L;
 
   /** Output of piped runs still in the pipes is written out before the runner exits. */
   private static final long PUMP_DRAIN_NANOS = 2_000_000_000L;
