@@ -321,6 +321,47 @@ class RunnerStagesTest {
   }
 
   @Test
+  void aLingeringOrphanIsLookedAtWithABackOffNotEvery10Ms() throws Exception {
+    TaskConfig t = task(proc("a")).withFinalizationWaitSecs(60);
+    try (RunnerHarness h = new RunnerHarness(dir, t)) {
+      FakePlatform.Orphan o = h.platform.addOrphan();
+      o.ignoresTerm = true;
+      h.step();
+      h.platform.start("a");
+      h.platform.exit("a", 0);
+      h.step();
+      List<Long> gaps = new java.util.ArrayList<>();
+      while (h.taskState() == TaskState.CLEANING && gaps.size() < 10_000) {
+        long before = h.clock.nanoTime();
+        h.advanceToNextTimer(Duration.ofHours(1));
+        gaps.add(h.clock.nanoTime() - before);
+      }
+      // 10, 20, 40, ... ms, then every 500 ms: each look scans /proc.
+      assertEquals(List.of(10_000_000L, 20_000_000L, 40_000_000L, 80_000_000L), gaps.subList(0, 4));
+      assertTrue(gaps.size() < 140, "looks: " + gaps.size());
+      assertTrue(gaps.stream().allMatch(g -> g <= 500_000_000L), "a look at least every 500 ms");
+      assertFinished(h, TaskState.SUCCESS);
+    }
+  }
+
+  @Test
+  void anOrphanThatDiesIsNoticedAtTheNextLook() throws Exception {
+    try (RunnerHarness h = new RunnerHarness(dir, task(proc("a"), fin("f")))) {
+      FakePlatform.Orphan o = h.platform.addOrphan();
+      o.ignoresTerm = true;
+      h.step();
+      h.platform.start("a");
+      h.platform.exit("a", 0);
+      h.step();
+      h.advance(Duration.ofSeconds(3));
+      assertEquals(TaskState.CLEANING, h.taskState());
+      o.alive = false; // it exits on its own (no event: it is not our child)
+      h.advanceToNextTimer(Duration.ofSeconds(1));
+      assertEquals(TaskState.FINALIZING, h.taskState());
+    }
+  }
+
+  @Test
   void aDaemonIsRestartedAfterMinDurationUntilItFails() throws Exception {
     TaskConfig t = task(daemon("d").withMinDurationSecs(3));
     try (RunnerHarness h = new RunnerHarness(dir, t)) {
