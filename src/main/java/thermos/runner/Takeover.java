@@ -98,8 +98,7 @@ public final class Takeover {
     Map<String, Integer> ports = new HashMap<>();
     h.getPortsMap().forEach((k, v) -> ports.put(k, v.intValue()));
     Path sandbox = Path.of(h.getSandbox());
-    Map<String, String> env = RunnerSettingsCodec.preserveEnv(h)
-        ? h.getSettings().getEnvironmentMap() : System.getenv();
+    Map<String, String> env = RunnerSettingsCodec.environment(h, paths, taskId, System.getenv());
     return new RunnerConfig(task, json, taskId, paths, sandbox,
         h.hasLogDir() ? Path.of(h.getLogDir()) : TaskPath.defaultLogDir(sandbox), ports,
         h.getUser(), h.hasUid() ? h.getUid() : null, h.getHostname(),

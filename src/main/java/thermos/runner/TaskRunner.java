@@ -54,6 +54,8 @@ public final class TaskRunner implements Closeable {
   private final Stages stages;
   private final BlockingQueue<RunnerEvent> queue = new LinkedBlockingQueue<>();
   private final int runnerPid;
+  /** This process's uid, which its statuses record (the task's user's is in the header). */
+  private final int runnerUid = thermos.runner.local.ProcTable.currentUid();
   private RunnerLog runnerLog;
 
   private TaskRunner(RunnerConfig config, Clock clock, ProcessPlatform platform, int runnerPid) {
@@ -152,6 +154,11 @@ public final class TaskRunner implements Closeable {
     TaskState current = fresh ? TaskState.ACTIVE : state.taskState();
     writeStatus(current);
     if (state.header() == null) {
+      if (config.preserveEnv()) {
+        // Before the header says preserve_env: whoever reads that finds the environment.
+        PreservedEnvironment.write(PreservedEnvironment.fileOf(config.paths(), config.taskId()),
+            config.environment());
+      }
       write(thermos.proto.RunnerCkpt.newBuilder().setRunnerHeader(header()).build());
     }
     if (!sentinels.activeExists()) {
@@ -370,7 +377,7 @@ public final class TaskRunner implements Closeable {
   }
 
   private void writeStatus(TaskState s) throws IOException {
-    write(Records.taskStatus(s, clock.currentTimeMillis(), runnerPid, config.uid()));
+    write(Records.taskStatus(s, clock.currentTimeMillis(), runnerPid, runnerUid));
   }
 
   private void finishSentinel() throws IOException {

@@ -80,7 +80,8 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   /**
    * @param ownerUid whose processes the task's are (SEMANTICS.md §1b.8): the uid the task's
    *     header records — not necessarily this process's (root taking over a user's task) — or
-   *     null if unknown (then this process's uid)
+   *     null if unknown; processes of this process's uid (the ones it launches) are the task's
+   *     too
    */
   public LocalProcessPlatform(TaskPath paths, String taskId, Clock clock, double taskStart,
       Integer ownerUid) {
@@ -88,9 +89,9 @@ public final class LocalProcessPlatform implements ProcessPlatform {
     this.taskId = taskId;
     this.clock = clock;
     this.procs = new ProcTable();
-    this.scanner = new RunScanner(procs,
-        new Owner(ownerUid != null ? ownerUid : ProcTable.currentUid()), taskId, taskStart,
-        new ProcessSignaller(), clock, Pause.REAL);
+    int self = ProcTable.currentUid();
+    this.scanner = new RunScanner(procs, new Owner(ownerUid != null ? ownerUid : self, self),
+        taskId, taskStart, new ProcessSignaller(), clock, Pause.REAL);
     this.setsid = findSetsid();
   }
 

@@ -83,6 +83,18 @@ class RunScannerTest {
   }
 
   @Test
+  void aTakeoverAlsoOwnsWhatItLaunchedAsItself() {
+    // Root took over a user's task and ran a finalizer (as root: users are not switched).
+    proc.add(100, 100, 0, FORK);
+    proc.add(101, 100, 0, FORK + 0.01);
+    proc.add(102, 100, USER + 1, FORK + 1); // neither the task's user nor the taker's
+    RunScanner takeover = new RunScanner(proc.table(), new Owner(USER, 0), "task-1", FORK - 60,
+        proc.signaller(), clock, nanos -> clock.advance(Duration.ofNanos(nanos)));
+    assertEquals(2, takeover.signalRuns(List.of(RUN), Signal.KILL, true));
+    assertEquals(List.of("100:KILL", "101:KILL"), signals());
+  }
+
+  @Test
   void aTaskRecordedAsRootOwnsProcessesOfAnyUid() {
     proc.add(100, 100, 0, FORK);
     proc.add(101, 100, USER, FORK + 0.01); // root switched users for its process
