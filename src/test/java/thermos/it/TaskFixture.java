@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import thermos.ckpt.TaskPath;
 import thermos.monitor.TaskMonitor;
@@ -70,9 +71,17 @@ final class TaskFixture implements AutoCloseable {
   }
 
   Process startRunner(List<String> jvmArgs, Path taskJson, String... extra) throws IOException {
+    return startRunner(Map.of(), jvmArgs, taskJson, extra);
+  }
+
+  /** A runner JVM with {@code env} added to its environment. */
+  Process startRunner(Map<String, String> env, List<String> jvmArgs, Path taskJson,
+      String... extra) throws IOException {
     Path log = dir.resolve("runner-" + runners.size() + ".log");
-    Process p = new ProcessBuilder(runnerCommand(jvmArgs, taskJson, extra))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(runnerCommand(jvmArgs, taskJson, extra))
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
     runners.add(p);
     return p;
   }
