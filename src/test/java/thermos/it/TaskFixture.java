@@ -132,6 +132,21 @@ final class TaskFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until {@code condition} holds for something no event reports (a file another process
+   * writes), looking again every few ms; fails at the deadline.
+   */
+  void awaitCondition(String what, java.util.function.BooleanSupplier condition)
+      throws Exception {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting for " + what + "\n" + runnerLogs());
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
+    }
+  }
+
   /** Waits for a runner JVM to exit and returns its exit code. */
   int awaitExit(Process p) throws Exception {
     if (!p.waitFor(DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
