@@ -1,6 +1,8 @@
 package thermos.runner;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,9 +134,15 @@ public final class RunnerMain {
   private static void createSandbox(Path sandbox) throws RunnerException {
     try {
       Files.createDirectories(sandbox);
+    } catch (FileAlreadyExistsException e) {
+      throw new RunnerException(RunnerException.UNKNOWN_ERROR, "cannot create sandbox "
+          + sandbox + ": " + e.getFile() + " exists and is not a directory");
+    } catch (AccessDeniedException e) {
+      throw new RunnerException(RunnerException.UNKNOWN_ERROR, "cannot create sandbox "
+          + sandbox + ": permission denied on " + e.getFile());
     } catch (IOException e) {
-      throw new RunnerException(RunnerException.UNKNOWN_ERROR,
-          "cannot create sandbox " + sandbox + ": " + e);
+      throw new RunnerException(RunnerException.UNKNOWN_ERROR, "cannot create sandbox "
+          + sandbox + ": " + e.getMessage());
     }
   }
 

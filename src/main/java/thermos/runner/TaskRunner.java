@@ -2,7 +2,6 @@ package thermos.runner;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import thermos.ckpt.CheckpointDispatcher;
-import thermos.ckpt.CheckpointLockedException;
-import thermos.ckpt.CheckpointStateException;
-import thermos.ckpt.CheckpointWriter;
-import thermos.ckpt.CorruptCheckpointException;
 import thermos.ckpt.ReplayState;
 import thermos.ckpt.States;
 import thermos.ckpt.Syncer;
@@ -99,45 +94,7 @@ public final class TaskRunner implements Closeable {
   }
 
   private void recover(boolean waitForLock, Syncer syncer) throws RunnerException {
-    var checkpoint = config.checkpoint();
-    try {
-      if (!Files.exists(checkpoint) && sentinels.finishedExists()) {
-        throw new RunnerException(RunnerException.TERMINAL_TASK, "task " + config.taskId()
-            + " already finished (" + config.paths().finishedTaskFile(config.taskId())
-            + " exists): task ids are not reused");
-      }
-      Files.createDirectories(checkpoint.getParent());
-      CheckpointWriter writer = CheckpointWriter.open(checkpoint,
-          CheckpointWriter.Options.defaults().withWaitForLock(waitForLock).withSyncer(syncer),
-          record -> dispatcher.dispatch(state, record.ckpt(), record.offset(), true));
-      runnerLog = new RunnerLog(writer, state, dispatcher);
-    } catch (CheckpointLockedException e) {
-      throw new RunnerException(RunnerException.UNKNOWN_ERROR, e.getMessage(), e);
-    } catch (CorruptCheckpointException e) {
-      throw new RunnerException(RunnerException.UNKNOWN_ERROR, e.getMessage(), e);
-    } catch (CheckpointStateException e) {
-      throw new RunnerException(RunnerException.UNKNOWN_ERROR, e.inFile(checkpoint).getMessage(), e);
-    } catch (IOException e) {
-      throw new RunnerException(RunnerException.UNKNOWN_ERROR,
-          "cannot open checkpoint " + checkpoint + ": " + e.getMessage(), e);
-    }
-    TaskState current = state.taskState();
-    if (current != null && States.isTerminal(current)) {
-      try {
-        if (sentinels.activeExists()) {
-          // A runner died between the terminal record and moving the sentinel: finish the job.
-          finishSentinel();
-        }
-      } catch (IOException e) {
-        closeQuietly();
-        throw new RunnerException(RunnerException.UNKNOWN_ERROR, "task " + config.taskId()
-            + " is already " + current + " but its sentinel cannot be moved to finished: "
-            + e.getMessage(), e);
-      }
-      closeQuietly();
-      throw new RunnerException(RunnerException.TERMINAL_TASK,
-          "task " + config.taskId() + " is already " + current);
-    }
+    runnerLog = LogOpener.open(config, sentinels, state, dispatcher, waitForLock, syncer);
   }
 
   /** Tells {@code listener} about every transition this runner writes from now on. */
