@@ -86,15 +86,11 @@ final class KillCommand implements Callable<Integer> {
   /**
    * The runner writes the terminal status first and then moves the task's sentinel to
    * {@code tasks/finished} and exits; a script that runs {@code status} right after {@code kill}
-   * must see the task finished. Waits (bounded, a few ms in practice) for either.
+   * must see the task finished. Waits (on events, bounded; a few ms in practice) for either.
    */
   private static void awaitWindDown(TaskPath paths, String id, RunnerHandle runner)
       throws InterruptedException {
-    long deadline = System.nanoTime() + WIND_DOWN.toNanos();
-    while (runner.isAlive() && !Files.exists(paths.finishedTaskFile(id))
-        && System.nanoTime() < deadline) {
-      Thread.sleep(2);
-    }
+    FinishedSentinelWait.await(paths, id, runner, WIND_DOWN);
   }
 
   /** The task's live runner, found through its checkpoint and proven by /proc. */
@@ -106,8 +102,8 @@ final class KillCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       return RunnerHandle.NONE;
     }
-    if (runner.isEmpty()) {
-      return RunnerHandle.NONE;
+    if (runner.isEmpty() || runner.get().pid() == ProcessHandle.current().pid()) {
+      return RunnerHandle.NONE; // none, or this JVM took the task over earlier (in-process use)
     }
     RunnerProcess p = runner.get();
     return new RunnerHandle() {

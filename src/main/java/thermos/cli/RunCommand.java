@@ -64,12 +64,13 @@ final class RunCommand implements Callable<Integer> {
   static int runTask(CommandSpec spec, RootOption root, Path taskJson, String id, Path sandbox,
       Map<String, Integer> portmap, Double preemptionWait) {
     PrintWriter out = spec.commandLine().getOut();
-    Path box = sandbox != null ? sandbox : root.root().resolve("sandbox").resolve(id);
-    RunnerMain.Options o = new RunnerMain.Options(taskJson, root.root(), box, id, portmap,
+    // No --sandbox: the task's recorded one (a re-run), else ROOT/sandbox/ID.
+    RunnerMain.Options o = new RunnerMain.Options(taskJson, root.root(), sandbox, id, portmap,
         preemptionWait == null ? null : Duration.ofMillis(Math.round(preemptionWait * 1000)),
         null, null, false, false, null);
     AtomicReference<TaskRunner> runner = new AtomicReference<>();
-    out.println("Running task " + id + " (checkpoint root " + root.root() + ", sandbox " + box + ")");
+    out.println("Running task " + id + " (checkpoint root " + root.root() + ", sandbox "
+        + RunnerMain.sandboxOf(o) + ")");
     out.flush();
     int code = RunnerMain.run(o, new ProgressPrinter(out, id), runner::set);
     if (code != 0) {

@@ -1,5 +1,6 @@
 package thermos.cli;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import thermos.ckpt.States;
 import thermos.ckpt.TaskPath;
+import thermos.monitor.DirectoryWatcher;
 import thermos.monitor.TaskDetector;
 import thermos.monitor.TaskDetector.ProcessRun;
 import thermos.monitor.TaskMonitor;
@@ -78,12 +80,28 @@ final class TailCommand implements Callable<Integer> {
           + ")");
       err.flush();
       long offset = printTail(file, out);
-      while (follow && active) {
-        monitor.awaitChange(Duration.ofMillis(200));
-        active = isActive(monitor.getState(), latest);
-        offset = copyFrom(file, offset, out);
+      // Follows until the run ends (then prints what is left and exits): woken by the log's
+      // directory (the file grows) and by the checkpoint (the run's end).
+      try (Closeable growth = follow && active ? watchGrowth(file.getParent(), monitor) : null) {
+        while (follow && active) {
+          monitor.awaitChange(FALLBACK_POLL);
+          active = isActive(monitor.getState(), latest);
+          offset = copyFrom(file, offset, out);
+        }
       }
       return ExitCodes.OK;
+    }
+  }
+
+  /** Without file events (none for the log's directory), look again this often. */
+  private static final Duration FALLBACK_POLL = Duration.ofMillis(200);
+
+  /** Wakes {@code monitor}'s waiters when anything in {@code dir} changes; null if it cannot. */
+  private static Closeable watchGrowth(Path dir, TaskMonitor monitor) {
+    try {
+      return DirectoryWatcher.of(dir.getFileSystem()).watch(dir, name -> monitor.nudge());
+    } catch (IOException e) {
+      return null;
     }
   }
 

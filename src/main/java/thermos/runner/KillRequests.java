@@ -25,8 +25,10 @@ public final class KillRequests {
    * of the two (a second request never extends a deadline nor changes the outcome): the first
    * request's terminal state and time, and the earlier of the two deadlines. So a restarted
    * runner, which only sees the file, acts as the runner that received both did.
+   *
+   * @return the request now in the file
    */
-  public static void write(Path file, KillRequest request) throws IOException {
+  public static KillRequest write(Path file, KillRequest request) throws IOException {
     KillRequest effective = read(file).map(pending -> merge(pending, request)).orElse(request);
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     try (OutputStream out = Files.newOutputStream(tmp)) {
@@ -36,6 +38,7 @@ public final class KillRequests {
       ch.force(true);
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return effective;
   }
 
   /** {@code earlier} with its deadline moved forward to {@code later}'s if that is earlier. */

@@ -2,6 +2,7 @@ package thermos.runner;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import thermos.proto.TaskState;
 /**
  * How a running runner hears that it must stop: SIGUSR1 (kill) and SIGUSR2 (lose) as in
  * Thermos, SIGTERM/SIGINT (^C) as a kill, and the durable request file appearing next to the
- * checkpoint. A signal only wakes the runner; the request file, when present, says the grace.
+ * checkpoint. The request file, when present, says what a kill signal means (its grace); a
+ * signal without one is recorded there by the runner before it acts (so it survives a crash).
  */
 final class KillWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KillWatch.class);
@@ -29,26 +31,22 @@ final class KillWatch implements AutoCloseable {
 
   static KillWatch install(TaskRunner runner, Path killFile, Duration defaultGrace) {
     KillWatch w = new KillWatch();
-    w.handle("USR1", () -> runner.requestKill(requestOr(killFile, TaskState.KILLED, runner)));
-    w.handle("USR2", () -> runner.requestKill(requestOr(killFile, TaskState.LOST, runner)));
-    w.handle("TERM", () -> runner.requestKill(requestOr(killFile, TaskState.KILLED, runner)));
-    w.handle("INT", () -> runner.requestKill(requestOr(killFile, TaskState.KILLED, runner)));
+    // A kill defers to the request file when there is one; a lose is a lose, with no grace.
+    w.handle("USR1", () -> runner.requestKill(TaskState.KILLED));
+    w.handle("USR2", () -> runner.requestKill(TaskState.LOST));
+    w.handle("TERM", () -> runner.requestKill(TaskState.KILLED));
+    w.handle("INT", () -> runner.requestKill(TaskState.KILLED));
     try {
       w.watch = DirectoryWatcher.of(killFile.getFileSystem()).watch(killFile.getParent(),
           name -> {
-            if (name != null && name.equals(killFile.getFileName())) {
-              KillRequests.read(killFile).ifPresent(runner::requestKill);
+            if (name != null && name.equals(killFile.getFileName()) && Files.exists(killFile)) {
+              runner.requestKill((KillRequest) null);
             }
           });
     } catch (IOException e) {
       log.warn("not watching {} for kill requests ({}); signals still work", killFile, e.toString());
     }
     return w;
-  }
-
-  /** The request file if there is one, else a request for {@code state} with default grace. */
-  private static KillRequest requestOr(Path killFile, TaskState state, TaskRunner runner) {
-    return KillRequests.read(killFile).orElseGet(() -> runner.defaultKill(state));
   }
 
   private void handle(String name, Runnable action) {

@@ -70,6 +70,23 @@ public interface ProcessPlatform extends Closeable {
   /** True if a process of this task is alive outside every run in {@code live}. */
   boolean orphansAlive(Collection<RunRef> live);
 
+  /**
+   * The task's end: SIGKILLs every verified process of the runs' trees (coordinators included)
+   * and every orphan, and looks again until none is alive — a process forked between a scan and
+   * its kill escapes one pass — within a bound.
+   *
+   * @return true if none is left
+   */
+  default boolean killAll(Collection<RunRef> runs) {
+    for (int pass = 0; pass < 100; pass++) {
+      if (signalRuns(runs, Signal.KILL, true) + signalOrphans(java.util.List.of(), Signal.KILL)
+          == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   void close();
 }

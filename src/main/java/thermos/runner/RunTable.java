@@ -221,12 +221,21 @@ final class RunTable {
     platform.signalOrphans(live.values(), Signal.KILL);
   }
 
-  /** Last resort when the log cannot be written: no process may outlive the runner. */
-  void killUnrecorded() {
+  /**
+   * The end of the task, after {@link #kill}: everything of every run and every orphan is
+   * SIGKILLed until none is left (one pass can miss a process forked meanwhile).
+   */
+  void killAll() {
     List<RunRef> all = new ArrayList<>(draining);
     all.addAll(live.values());
-    platform.signalRuns(all, Signal.KILL, true);
-    platform.signalOrphans(List.of(), Signal.KILL);
+    if (!platform.killAll(all)) {
+      log.warn("some processes of task {} survived SIGKILL", config.taskId());
+    }
+  }
+
+  /** Last resort when the log cannot be written: no process may outlive the runner. */
+  void killUnrecorded() {
+    killAll();
   }
 
   /** True while a terminal run's tree or an orphan is still alive. */

@@ -11,8 +11,12 @@ sealed interface RunnerEvent {
 
   record Vanished(String process, int run) implements RunnerEvent {}
 
-  /** A kill or lose: an explicit request, or a signal that says look for one. */
-  record Kill(KillRequest request) implements RunnerEvent {}
+  /**
+   * A kill or lose, made durable by the loop before it acts on it: {@code request} merged with a
+   * pending request file — or, with {@code fileFirst}, the pending file if there is one, else
+   * {@code request}. {@code request} null: the file says what (else a default kill).
+   */
+  record Kill(KillRequest request, boolean fileFirst) implements RunnerEvent {}
 
   /** Look again (a file changed, a timer may be due). */
   record Wake() implements RunnerEvent {}

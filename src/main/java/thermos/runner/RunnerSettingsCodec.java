@@ -1,7 +1,14 @@
 package thermos.runner;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import thermos.ckpt.TaskPath;
 import thermos.config.LoggerConfig;
 import thermos.config.RotatePolicy;
 import thermos.proto.RunnerHeader;
@@ -9,9 +16,13 @@ import thermos.proto.RunnerSettings;
 
 /**
  * The runner settings recorded in the header, so whoever takes a task over launches its
- * finalizers exactly as the original runner would have (SEMANTICS.md difference 8).
+ * finalizers exactly as the original runner would have (SEMANTICS.md difference 8). The PATH is
+ * recorded; a preserved environment is not (it may hold secrets): it is kept in a side file
+ * readable by its owner only ({@link PreservedEnvironment}).
  */
 public final class RunnerSettingsCodec {
+  private static final Logger log = LoggerFactory.getLogger(RunnerSettingsCodec.class);
+
   private RunnerSettingsCodec() {}
 
   static RunnerSettings encode(RunnerConfig config) {
@@ -24,8 +35,9 @@ public final class RunnerSettingsCodec {
         .setRotateLogSizeBytes(rotate.logSize())
         .setRotateLogBackups(rotate.backups())
         .setPreemptionWaitMs(config.preemptionWait().toMillis());
-    if (config.preserveEnv()) {
-      s.putAllEnvironment(config.environment());
+    String path = config.environment().get("PATH");
+    if (path != null) {
+      s.setPath(path);
     }
     return s.build();
   }
@@ -50,5 +62,30 @@ public final class RunnerSettingsCodec {
     return header.hasSettings() && header.getSettings().hasPreemptionWaitMs()
         ? Duration.ofMillis(header.getSettings().getPreemptionWaitMs())
         : RunnerConfig.DEFAULT_PREEMPTION_WAIT;
+  }
+
+  /**
+   * The environment the task's processes were given: with preserve_env, the recorded one (side
+   * file); else only the recorded PATH (the caller's, for logs that predate it). HOME, USER and
+   * LOGNAME are set at launch either way.
+   */
+  public static Map<String, String> environment(RunnerHeader header, TaskPath paths,
+      String taskId, Map<String, String> caller) {
+    if (preserveEnv(header)) {
+      Path file = PreservedEnvironment.fileOf(paths, taskId);
+      try {
+        return PreservedEnvironment.read(file);
+      } catch (IOException e) {
+        log.warn("task {} preserves its environment, but {} cannot be read ({}): its processes"
+            + " get only PATH", taskId, file, e.toString());
+      }
+    }
+    Map<String, String> env = new HashMap<>();
+    String path = header.hasSettings() && header.getSettings().hasPath()
+        ? header.getSettings().getPath() : caller.get("PATH");
+    if (path != null) {
+      env.put("PATH", path);
+    }
+    return env;
   }
 }

@@ -17,8 +17,13 @@ import thermos.proto.TaskStatus;
  */
 final class Stages {
   private static final Logger log = LoggerFactory.getLogger(Stages.class);
-  /** How soon to look again while only stragglers (no event source) keep CLEANING waiting. */
-  private static final long RECHECK_NANOS = 10_000_000L;
+  /**
+   * How soon to look again while only stragglers keep CLEANING waiting (processes that are not
+   * our children: no event reports their exit), backing off to the longest pause: each look
+   * scans {@code /proc}, and a TERM-ignoring orphan may linger until the deadline.
+   */
+  private static final long RECHECK_FIRST_NANOS = 10_000_000L;
+  private static final long RECHECK_MAX_NANOS = 500_000_000L;
 
   interface StatusWriter {
     void write(TaskState state) throws IOException;
@@ -43,6 +48,7 @@ final class Stages {
   private long preemptionDeadline = TaskRunner.NONE;
   private long finalizationStart = TaskRunner.NONE;
   private long recheckAt = TaskRunner.NONE;
+  private long recheckPause = RECHECK_FIRST_NANOS;
   /** Restarted in CLEANING: the SIGTERMs CLEANING owes may never have been sent. */
   private boolean resumedInCleaning;
 
@@ -146,7 +152,6 @@ final class Stages {
   }
 
   private boolean cleaning() throws IOException {
-    recheckAt = TaskRunner.NONE;
     if (budgetExhausted()) {
       terminal();
       return true;
@@ -159,12 +164,18 @@ final class Stages {
     }
     runs.detectForkTimeouts(plans.regular());
     if (runs.anyLive(p -> !plans.isFinal(p))) {
+      recheckAt = TaskRunner.NONE; // their exits are events
       return false;
     }
     if (runs.leftoversAlive()) {
-      recheckAt = clock.nanoTime() + RECHECK_NANOS;
+      long now = clock.nanoTime();
+      if (recheckAt == TaskRunner.NONE || now >= recheckAt) {
+        recheckAt = now + recheckPause;
+        recheckPause = Math.min(RECHECK_MAX_NANOS, recheckPause * 2);
+      }
       return false;
     }
+    recheckAt = TaskRunner.NONE;
     status.write(TaskState.FINALIZING);
     runs.kill(p -> !plans.isFinal(p));
     return true;
@@ -184,12 +195,16 @@ final class Stages {
     return runs.launchRunnable(plan) && (plan.isComplete() || plan.isDeadlocked());
   }
 
-  /** Kills whatever is left (recorded first), then writes the terminal state. */
+  /**
+   * Kills whatever is left (recorded first) until nothing of the task is alive, then writes the
+   * terminal state: whoever waits for it may rely on no process outliving it.
+   */
   private void terminal() throws IOException {
     TaskState end = forced != null ? forced
         : verdict != null ? verdict
         : plans.regularHealthy() ? TaskState.SUCCESS : TaskState.FAILED;
     runs.kill(p -> true);
+    runs.killAll();
     status.write(end);
     finisher.finish();
   }

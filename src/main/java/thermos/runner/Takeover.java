@@ -98,8 +98,7 @@ public final class Takeover {
     Map<String, Integer> ports = new HashMap<>();
     h.getPortsMap().forEach((k, v) -> ports.put(k, v.intValue()));
     Path sandbox = Path.of(h.getSandbox());
-    Map<String, String> env = RunnerSettingsCodec.preserveEnv(h)
-        ? h.getSettings().getEnvironmentMap() : System.getenv();
+    Map<String, String> env = RunnerSettingsCodec.environment(h, paths, taskId, System.getenv());
     return new RunnerConfig(task, json, taskId, paths, sandbox,
         h.hasLogDir() ? Path.of(h.getLogDir()) : TaskPath.defaultLogDir(sandbox), ports,
         h.getUser(), h.hasUid() ? h.getUid() : null, h.getHostname(),
@@ -123,8 +122,9 @@ public final class Takeover {
     }
     RunnerConfig config = configFromCheckpoint(paths, taskId);
     double launched = state.header().getLaunchTimeMs() / 1000.0;
+    // The task's processes are the recorded user's, whoever takes over (root, typically).
     try (LocalProcessPlatform platform = new LocalProcessPlatform(paths, taskId, Clock.SYSTEM,
-        launched); TaskRunner runner = openForcibly(config, platform)) {
+        launched, config.uid()); TaskRunner runner = openForcibly(config, platform)) {
       runner.start();
       runner.requestKill(KillRequest.newBuilder().setTerminalState(terminal)
           .setGraceMs(grace.toMillis()).setRequestedAtMs(System.currentTimeMillis()).build());

@@ -2,20 +2,17 @@ package thermos.runner;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import thermos.ckpt.CheckpointDispatcher;
-import thermos.ckpt.CheckpointLockedException;
-import thermos.ckpt.CheckpointStateException;
-import thermos.ckpt.CheckpointWriter;
-import thermos.ckpt.CorruptCheckpointException;
 import thermos.ckpt.ReplayState;
 import thermos.ckpt.States;
 import thermos.ckpt.Syncer;
@@ -52,6 +49,8 @@ public final class TaskRunner implements Closeable {
   private final Stages stages;
   private final BlockingQueue<RunnerEvent> queue = new LinkedBlockingQueue<>();
   private final int runnerPid;
+  /** This process's uid, which its statuses record (the task's user's is in the header). */
+  private final int runnerUid = thermos.runner.local.ProcTable.currentUid();
   private RunnerLog runnerLog;
 
   private TaskRunner(RunnerConfig config, Clock clock, ProcessPlatform platform, int runnerPid) {
@@ -95,45 +94,7 @@ public final class TaskRunner implements Closeable {
   }
 
   private void recover(boolean waitForLock, Syncer syncer) throws RunnerException {
-    var checkpoint = config.checkpoint();
-    try {
-      if (!Files.exists(checkpoint) && sentinels.finishedExists()) {
-        throw new RunnerException(RunnerException.TERMINAL_TASK, "task " + config.taskId()
-            + " already finished (" + config.paths().finishedTaskFile(config.taskId())
-            + " exists): task ids are not reused");
-      }
-      Files.createDirectories(checkpoint.getParent());
-      CheckpointWriter writer = CheckpointWriter.open(checkpoint,
-          CheckpointWriter.Options.defaults().withWaitForLock(waitForLock).withSyncer(syncer),
-          record -> dispatcher.dispatch(state, record.ckpt(), record.offset(), true));
-      runnerLog = new RunnerLog(writer, state, dispatcher);
-    } catch (CheckpointLockedException e) {
-      throw new RunnerException(RunnerException.UNKNOWN_ERROR, e.getMessage(), e);
-    } catch (CorruptCheckpointException e) {
-      throw new RunnerException(RunnerException.UNKNOWN_ERROR, e.getMessage(), e);
-    } catch (CheckpointStateException e) {
-      throw new RunnerException(RunnerException.UNKNOWN_ERROR, e.inFile(checkpoint).getMessage(), e);
-    } catch (IOException e) {
-      throw new RunnerException(RunnerException.UNKNOWN_ERROR,
-          "cannot open checkpoint " + checkpoint + ": " + e.getMessage(), e);
-    }
-    TaskState current = state.taskState();
-    if (current != null && States.isTerminal(current)) {
-      try {
-        if (sentinels.activeExists()) {
-          // A runner died between the terminal record and moving the sentinel: finish the job.
-          finishSentinel();
-        }
-      } catch (IOException e) {
-        closeQuietly();
-        throw new RunnerException(RunnerException.UNKNOWN_ERROR, "task " + config.taskId()
-            + " is already " + current + " but its sentinel cannot be moved to finished: "
-            + e.getMessage(), e);
-      }
-      closeQuietly();
-      throw new RunnerException(RunnerException.TERMINAL_TASK,
-          "task " + config.taskId() + " is already " + current);
-    }
+    runnerLog = LogOpener.open(config, sentinels, state, dispatcher, waitForLock, syncer);
   }
 
   /** Tells {@code listener} about every transition this runner writes from now on. */
@@ -150,6 +111,11 @@ public final class TaskRunner implements Closeable {
     TaskState current = fresh ? TaskState.ACTIVE : state.taskState();
     writeStatus(current);
     if (state.header() == null) {
+      if (config.preserveEnv()) {
+        // Before the header says preserve_env: whoever reads that finds the environment.
+        PreservedEnvironment.write(PreservedEnvironment.fileOf(config.paths(), config.taskId()),
+            config.environment());
+      }
       write(thermos.proto.RunnerCkpt.newBuilder().setRunnerHeader(header()).build());
     }
     if (!sentinels.activeExists()) {
@@ -262,22 +228,52 @@ public final class TaskRunner implements Closeable {
     } else if (e instanceof RunnerEvent.Vanished v) {
       runs.onVanished(v);
     } else if (e instanceof RunnerEvent.Kill k) {
-      KillRequest request = k.request() != null ? k.request()
-          : KillRequests.read(config.paths().killRequest(config.taskId())).orElse(null);
-      stages.kill(request, false);
+      stages.kill(durable(k), false);
+    }
+  }
+
+  /**
+   * The request a kill event stands for, made durable before anything acts on it: a runner that
+   * dies after writing CLEANING must leave its successor the kill (its outcome and deadline),
+   * or the successor would take the CLEANING for a natural one.
+   */
+  private KillRequest durable(RunnerEvent.Kill k) {
+    Path file = config.paths().killRequest(config.taskId());
+    Optional<KillRequest> pending = KillRequests.read(file);
+    // No request of its own (the file was to say, but is gone): a kill with the default grace.
+    KillRequest wanted = k.request() != null ? k.request() : defaultKill(TaskState.KILLED);
+    if ((k.request() == null || k.fileFirst()) && pending.isPresent()) {
+      return pending.get();
+    }
+    try {
+      return KillRequests.write(file, wanted);
+    } catch (IOException ex) {
+      // Still acted on (the log's next record may fail as well, and then nothing matters).
+      log.warn("cannot record the kill request in {}: {}; a restarted runner will not know it",
+          file, ex.toString());
+      return pending.map(p -> KillRequests.merge(p, wanted)).orElse(wanted);
     }
   }
 
   // ---- requests from other threads ----
 
-  /** Kill (KILLED) or lose (LOST) the task; {@code request} null = use the request file. */
+  /**
+   * Kill (KILLED) or lose (LOST) the task. {@code request} null: the pending request file says
+   * what. Otherwise the runner records {@code request} in the request file (merged with a pending
+   * one, so no deadline is extended) before it acts on it.
+   */
   public void requestKill(KillRequest request) {
-    queue.add(new RunnerEvent.Kill(request));
+    queue.add(new RunnerEvent.Kill(request, request == null));
   }
 
-  /** Kill with the runner's default grace period (SIGUSR1 without a request file). */
+  /**
+   * Kill with the runner's default grace period, or lose: what SIGUSR1 (SIGTERM, ^C) and SIGUSR2
+   * mean. A kill defers to a pending request file (the CLI writes the file, then signals); a lose
+   * is always a lose with no grace, merged with whatever is pending.
+   */
   public void requestKill(TaskState terminalState) {
-    requestKill(defaultKill(terminalState));
+    queue.add(new RunnerEvent.Kill(defaultKill(terminalState),
+        terminalState != TaskState.LOST));
   }
 
   /** A kill (grace = the runner's preemption wait) or a lose (no grace), requested now. */
@@ -338,7 +334,7 @@ public final class TaskRunner implements Closeable {
   }
 
   private void writeStatus(TaskState s) throws IOException {
-    write(Records.taskStatus(s, clock.currentTimeMillis(), runnerPid, config.uid()));
+    write(Records.taskStatus(s, clock.currentTimeMillis(), runnerPid, runnerUid));
   }
 
   private void finishSentinel() throws IOException {

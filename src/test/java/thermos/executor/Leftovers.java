@@ -55,7 +55,8 @@ final class Leftovers {
     int uid = ProcTable.currentUid();
     return procs.all().stream().filter(ProcInfo::isAlive)
         .filter(p -> procs.hasEnvironment(p.pid(), LocalProcessPlatform.TASK_MARKER, taskId)
-            || (sessions.contains(p.session()) && p.uid() == uid && p.startTime() >= since))
+            || (sessions.contains(p.session()) && p.startTime() >= since
+                && procs.realUid(p.pid()).orElse(-1) == uid))
         .toList();
   }
 

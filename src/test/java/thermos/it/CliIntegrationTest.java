@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +70,97 @@ class CliIntegrationTest {
     Result r = cli("run", "--root", root().toString(), "--task-id", "inv", invalid.toString());
     assertEquals(102, r.code());
     assertFalse(Files.exists(root().resolve("checkpoints/inv")), "nothing half-written");
+  }
+
+  @Test
+  void theReadmesMainJobSucceedsWithItsRetry() throws Exception {
+    // README: `./thermos run testdata/tasks/hello_world.json` (here on a temp root).
+    Path task = Path.of("testdata/tasks/hello_world.json");
+    Result r = cli("run", "--root", root().toString(), "--task-id", "hello", task.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("Task hello finished: SUCCESS"), r.out());
+    RunnerState s = replay("hello");
+    assertEquals(List.of(ProcessState.SUCCESS), states(s, "fetch"));
+    assertEquals(List.of(ProcessState.FAILED, ProcessState.SUCCESS), states(s, "flaky"),
+        "flaky fails once and is retried");
+    assertEquals(3, s.getProcessesMap().get("flaky").getRuns(0).getReturnCode());
+    assertEquals(List.of(ProcessState.SUCCESS), states(s, "count"));
+    assertEquals(List.of(ProcessState.SUCCESS), states(s, "cleanup"));
+    Path logs = root().resolve("sandbox/hello/.logs");
+    assertEquals("fetching hello\n", Files.readString(logs.resolve("fetch/0/stdout")));
+    assertEquals("tick 1: 2 lines\ntick 2: 2 lines\ntick 3: 2 lines\n",
+        Files.readString(logs.resolve("count/0/stdout")));
+    assertFalse(Files.exists(root().resolve("sandbox/hello/payload.txt")), "the finalizer ran");
+  }
+
+  private static List<ProcessState> states(RunnerState s, String process) {
+    return s.getProcessesMap().get(process).getRunsList().stream()
+        .map(thermos.proto.ProcessStatus::getState).toList();
+  }
+
+  /** Output that a test can wait on as it grows (tail -f writes from another thread). */
+  private static final class GrowingOutput extends java.io.Writer {
+    private final StringBuilder text = new StringBuilder();
+
+    @Override
+    public synchronized void write(char[] buf, int off, int len) {
+      text.append(buf, off, len);
+      notifyAll();
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+
+    synchronized String text() {
+      return text.toString();
+    }
+
+    synchronized void await(String what, java.time.Duration timeout)
+        throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!text.toString().contains(what)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("no '" + what + "' in the output: " + text);
+        }
+        wait(Math.max(1, left / 1_000_000));
+      }
+    }
+  }
+
+  @Test
+  void tailFollowsAGrowingLogAndEndsWithTheRun() throws Exception {
+    try (TaskFixture f = new TaskFixture(dir.resolve("tail-f"), "tailf")) {
+      Process runner = f.startRunner(f.writeTask("""
+          {"name": "tailf", "processes": [{"name": "talk",
+            "cmdline": "echo first; while [ ! -e go ]; do sleep 0.02; done; echo second"}]}"""));
+      Path stdout = f.sandbox.resolve(".logs/talk/0/stdout");
+      f.awaitCondition("the first line", () -> {
+        try {
+          return Files.exists(stdout) && Files.readString(stdout).contains("first");
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      });
+      GrowingOutput out = new GrowingOutput();
+      int[] code = {-1};
+      Thread tail = new Thread(() -> code[0] = ThermosCli.run(new String[] {"tail", "-f",
+          "--root", f.root.toString(), "tailf"}, new PrintWriter(out, true),
+          new PrintWriter(new StringWriter(), true)));
+      tail.start();
+      out.await("first", TaskFixture.DEADLINE);
+      assertTrue(tail.isAlive(), "tail -f ended while the run was active: " + out.text());
+      Files.writeString(f.sandbox.resolve("go"), "");
+      out.await("second", TaskFixture.DEADLINE);
+      tail.join(TaskFixture.DEADLINE.toMillis());
+      assertFalse(tail.isAlive(), "tail -f still following after the run ended");
+      assertEquals(0, code[0]);
+      assertTrue(out.text().contains("Tail of active log"), out.text());
+      assertEquals(0, f.awaitExit(runner), f.runnerLogs());
+    }
   }
 
   @Test

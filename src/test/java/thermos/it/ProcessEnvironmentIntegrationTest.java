@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import thermos.ckpt.States;
+import thermos.cli.ThermosCli;
+import thermos.proto.ProcessState;
 import thermos.proto.RunnerState;
 import thermos.proto.TaskState;
 
@@ -84,6 +89,43 @@ class ProcessEnvironmentIntegrationTest {
         }
       }
       assertEquals(f.sandbox.toString(), env.get("HOME"));
+    }
+  }
+
+  @Test
+  void aPreservedEnvironmentStaysOutOfTheLogAndATakeoverGivesItToTheFinalizers()
+      throws Exception {
+    try (TaskFixture f = new TaskFixture(dir, "secret")) {
+      Process runner = f.startRunner(Map.of("THERMOS_TEST_SECRET", "hunter2"), List.of(),
+          f.writeTask("""
+              {"name": "secret", "processes": [{"name": "wait", "cmdline": "sleep 1000"},
+                {"name": "fin", "final": true,
+                 "cmdline": "echo secret=$THERMOS_TEST_SECRET path=$PATH"}]}"""),
+          "--preserve-env");
+      f.await("wait running", s -> s.getProcessesMap().containsKey("wait")
+          && s.getProcessesMap().get("wait").getRuns(0).getState() == ProcessState.RUNNING);
+      StringWriter out = new StringWriter();
+      assertEquals(0, ThermosCli.run(new String[] {"read", "--json", "--root",
+          f.root.toString(), "secret"}, new PrintWriter(out, true), new PrintWriter(
+              new StringWriter(), true)));
+      assertFalse(out.toString().contains("hunter2"), "read --json shows the environment");
+      assertTrue(out.toString().contains(System.getenv("PATH")), "PATH is recorded:\n" + out);
+      Path envFile = f.paths.checkpointDir("secret").resolve("environment");
+      assertEquals("rw-------", PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(envFile)));
+      assertTrue(Files.readString(envFile).contains("THERMOS_TEST_SECRET=hunter2"));
+
+      // The runner dies; kill takes the task over (this JVM has no such variable).
+      runner.destroyForcibly().waitFor();
+      assertEquals(null, System.getenv("THERMOS_TEST_SECRET"));
+      assertEquals(0, ThermosCli.run(new String[] {"kill", "--root", f.root.toString(),
+          "--preemption-wait", "10", "secret"}, new PrintWriter(new StringWriter(), true),
+          new PrintWriter(new StringWriter(), true)));
+      RunnerState s = f.monitor.getState();
+      assertEquals(TaskState.KILLED, s.getStatuses(s.getStatusesCount() - 1).getState());
+      assertEquals("secret=hunter2 path=" + System.getenv("PATH") + "\n",
+          Files.readString(f.sandbox.resolve(".logs/fin/0/stdout")));
+      f.assertNoProcessLeft();
     }
   }
 

@@ -142,11 +142,16 @@ class RunnerIntegrationTest {
   @Test
   void backgroundGrandchildDiesWithItsParentsRun() throws Exception {
     try (TaskFixture f = new TaskFixture(dir, "bg")) {
+      // `after` runs once spawner's run has ended, while the task is still ACTIVE: it fails
+      // unless the background child is dead by then (gone, or a zombie not yet reaped).
       RunnerState s = runToEnd(f, """
           {"name": "bg", "processes": [
             {"name": "spawner", "cmdline": "sleep 1000 & echo $! > bgpid"},
-            {"name": "after", "cmdline": "true"}],
+            {"name": "after", "cmdline": "st=$(cut -d' ' -f3 /proc/$(cat bgpid)/stat 2>/dev/null); echo \\"state=$st\\"; [ -z \\"$st\\" ] || [ \\"$st\\" = Z ]"}],
            "constraints": [{"order": ["spawner", "after"]}]}""");
+      assertEquals(List.of(ProcessState.SUCCESS), runStates(s, "after"),
+          "the background child was alive after its parent's run ended: "
+              + Files.readString(f.sandbox.resolve(".logs/after/0/stdout")));
       assertEquals(TaskState.SUCCESS, taskState(s));
       int bg = Integer.parseInt(Files.readString(f.sandbox.resolve("bgpid")).trim());
       assertTrue(ProcessHandle.of(bg).map(h -> !h.isAlive() || zombie(bg)).orElse(true),

@@ -64,7 +64,47 @@ class RunnerLifecycleIntegrationTest {
       assertEquals(-1, deaf.getReturnCode(), "killed by the runner's escalation");
       long elapsed = last(s).getTimestampMs() - killedAt;
       assertTrue(elapsed >= 1000, "SIGKILL before the grace period ended: " + elapsed + " ms");
+      // Measured from before the signal was sent: a generous margin over the 1 s grace.
+      assertTrue(elapsed <= 1000 + 2000, "SIGKILL long after the grace period: " + elapsed
+          + " ms");
+      long stopped = Math.round(deaf.getStopTime() * 1000) - killedAt;
+      assertTrue(stopped >= 1000 && stopped <= 3000, "deaf stopped " + stopped + " ms after");
       f.assertNoProcessLeft();
+    }
+  }
+
+  @Test
+  void anEscapedTermIgnoringDaemonIsTermedAtCleaningAndKilledAtTheDeadline() throws Exception {
+    try (TaskFixture f = new TaskFixture(dir, "daemon")) {
+      // spawn double-forks a daemon into a session of its own (it keeps THERMOS_TASK_ID) that
+      // notes SIGTERM and ignores it, then exits once the daemon is up.
+      Path task = f.writeTask("""
+          {"name": "daemon", "finalization_wait": 1, "processes": [{"name": "spawn",
+            "cmdline": "setsid bash -c 'trap \\"echo TERM >> daemon.log\\" TERM; echo $$ > daemon.pid.tmp; mv daemon.pid.tmp daemon.pid; while true; do sleep 0.05; done' & while [ ! -s daemon.pid ]; do sleep 0.01; done"}]}""");
+      Process runner = f.startRunner(task);
+      RunnerState s = f.await("terminal", RunnerLifecycleIntegrationTest::terminal);
+      int daemon = Integer.parseInt(Files.readString(f.sandbox.resolve("daemon.pid")).trim());
+      // The end kills before it records the terminal state: the daemon is already dead.
+      assertTrue(RunnerIntegrationTest.zombie(daemon), "daemon " + daemon + " outlived the task");
+      assertEquals(0, f.awaitExit(runner), f.runnerLogs());
+      assertEquals(TaskState.SUCCESS, last(s).getState());
+      assertEquals("TERM\n", Files.readString(f.sandbox.resolve("daemon.log")),
+          "one SIGTERM at CLEANING");
+      long cleaning = s.getStatusesList().stream()
+          .filter(st -> st.getState() == TaskState.CLEANING).findFirst().orElseThrow()
+          .getTimestampMs();
+      long lingered = last(s).getTimestampMs() - cleaning;
+      assertTrue(lingered >= 1000 && lingered <= 3000,
+          "killed at the 1 s finalization deadline, not before nor long after: " + lingered);
+      f.assertNoProcessLeft();
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "";
     }
   }
 
@@ -83,10 +123,7 @@ class RunnerLifecycleIntegrationTest {
       // The worker ends while no runner is alive: its coordinator records the exit.
       Files.writeString(f.sandbox.resolve("go"), "");
       Path exitRecord = f.paths.processCheckpoint("crash", "worker");
-      long deadline = System.nanoTime() + TaskFixture.DEADLINE.toNanos();
-      while (!Files.readString(exitRecord).contains(" EXIT ") && System.nanoTime() < deadline) {
-        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
-      }
+      f.awaitCondition("the coordinator's exit record", () -> read(exitRecord).contains(" EXIT "));
       Process second = f.startRunner(task);
       RunnerState s = f.await("terminal", RunnerLifecycleIntegrationTest::terminal);
       assertEquals(0, f.awaitExit(second), f.runnerLogs());

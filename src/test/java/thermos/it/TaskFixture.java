@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import thermos.ckpt.TaskPath;
 import thermos.monitor.TaskMonitor;
@@ -70,9 +71,17 @@ final class TaskFixture implements AutoCloseable {
   }
 
   Process startRunner(List<String> jvmArgs, Path taskJson, String... extra) throws IOException {
+    return startRunner(Map.of(), jvmArgs, taskJson, extra);
+  }
+
+  /** A runner JVM with {@code env} added to its environment. */
+  Process startRunner(Map<String, String> env, List<String> jvmArgs, Path taskJson,
+      String... extra) throws IOException {
     Path log = dir.resolve("runner-" + runners.size() + ".log");
-    Process p = new ProcessBuilder(runnerCommand(jvmArgs, taskJson, extra))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(runnerCommand(jvmArgs, taskJson, extra))
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
     runners.add(p);
     return p;
   }
@@ -120,6 +129,21 @@ final class TaskFixture implements AutoCloseable {
         fail("timed out waiting for " + what + "; state:\n" + s + "\n" + runnerLogs());
       }
       monitor.awaitChange(Duration.ofNanos(Math.min(left, Duration.ofMillis(500).toNanos())));
+    }
+  }
+
+  /**
+   * Waits until {@code condition} holds for something no event reports (a file another process
+   * writes), looking again every few ms; fails at the deadline.
+   */
+  void awaitCondition(String what, java.util.function.BooleanSupplier condition)
+      throws Exception {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting for " + what + "\n" + runnerLogs());
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L);
     }
   }
 

@@ -30,6 +30,11 @@ public final class FakePlatform implements ProcessPlatform {
     public boolean ignoresTerm;
     /** A background child that stays in the session after the user process exits. */
     public boolean lingeringChild;
+    /**
+     * How many more times a fresh child is forked into the session while a SIGKILL pass runs:
+     * it escapes that pass (it was not there when the pass scanned) and lingers.
+     */
+    public int forksDuringKill;
     /** What the coordinator recorded when the user process ended (null: nothing recorded). */
     Termination termination;
     double stopTime;
@@ -309,6 +314,11 @@ public final class FakePlatform implements ProcessPlatform {
       r.lingeringChild = false;
       n++;
     }
+    if (signal == Signal.KILL && n + (r.userAlive ? 1 : 0) > 0 && r.forksDuringKill > 0) {
+      // A process of the tree forks as the pass kills it: the child escapes this pass.
+      r.forksDuringKill--;
+      r.lingeringChild = true;
+    }
     if (r.userAlive && dies) {
       n++;
       r.userAlive = false;
@@ -362,6 +372,25 @@ public final class FakePlatform implements ProcessPlatform {
       n += signal(r, signal, signal == Signal.KILL);
     }
     return n;
+  }
+
+  /** Passes of SIGKILL over what is still alive, until a pass finds nothing (bounded). */
+  @Override
+  public boolean killAll(Collection<RunRef> runs) {
+    for (int pass = 0; pass < 100; pass++) {
+      int n = 0;
+      for (RunRef ref : runs) {
+        FakeRun r = find(ref);
+        if (r != null && r.alive()) {
+          n += signal(r, Signal.KILL, true);
+        }
+      }
+      n += signalOrphans(List.of(), Signal.KILL);
+      if (n == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

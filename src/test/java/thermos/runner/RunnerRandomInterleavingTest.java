@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -27,6 +28,7 @@ import thermos.config.Constraint;
 import thermos.config.ProcessConfig;
 import thermos.config.TaskConfig;
 import thermos.config.TaskValidator;
+import thermos.proto.KillRequest;
 import thermos.proto.ProcessHistory;
 import thermos.proto.ProcessState;
 import thermos.proto.ProcessStatus;
@@ -421,7 +423,7 @@ class RunnerRandomInterleavingTest {
           // Applied while ACTIVE (the runner applies queued events before it advances).
           forcedExpected = state;
           forcedInMemory = !durable;
-        } else if (durable && stage != TaskState.ACTIVE && forcedExpected == null
+        } else if (stage != TaskState.ACTIVE && forcedExpected == null
             && firstCleaningMs() == h.clock.currentTimeMillis()) {
           // A restarted runner cannot tell this kill from one that caused CLEANING in the
           // same millisecond (Stages.cleaningCausedBy): a known ambiguity, after a crash.
@@ -444,11 +446,20 @@ class RunnerRandomInterleavingTest {
       return -1;
     }
 
-    /** A runner died: what it only held in memory is gone. */
+    /**
+     * A runner died. The in-memory requests it applied are in the request file (it records a
+     * request before acting on it); those still queued are gone.
+     */
     private void forgetMemory() {
+      Optional<KillRequest> recorded =
+          KillRequests.read(h.config.paths().killRequest(h.config.taskId()));
+      recorded.ifPresent(r -> durableDeadlineMs =
+          Math.min(durableDeadlineMs, r.getRequestedAtMs() + r.getGraceMs()));
       memoryDeadlineMs = Long.MAX_VALUE;
-      if (forcedInMemory) {
-        outcomeUnknown = true; // its successor never heard of the kill that decided the end
+      if (forcedInMemory && recorded.isEmpty()) {
+        // The kill that decided the end was never applied: its successor never heard of it. (A
+        // recorded file holds it: it was the first request of all.)
+        outcomeUnknown = true;
       }
       outcomeAmbiguous |= sameMillisecondKill;
     }

@@ -321,6 +321,47 @@ class RunnerStagesTest {
   }
 
   @Test
+  void aLingeringOrphanIsLookedAtWithABackOffNotEvery10Ms() throws Exception {
+    TaskConfig t = task(proc("a")).withFinalizationWaitSecs(60);
+    try (RunnerHarness h = new RunnerHarness(dir, t)) {
+      FakePlatform.Orphan o = h.platform.addOrphan();
+      o.ignoresTerm = true;
+      h.step();
+      h.platform.start("a");
+      h.platform.exit("a", 0);
+      h.step();
+      List<Long> gaps = new java.util.ArrayList<>();
+      while (h.taskState() == TaskState.CLEANING && gaps.size() < 10_000) {
+        long before = h.clock.nanoTime();
+        h.advanceToNextTimer(Duration.ofHours(1));
+        gaps.add(h.clock.nanoTime() - before);
+      }
+      // 10, 20, 40, ... ms, then every 500 ms: each look scans /proc.
+      assertEquals(List.of(10_000_000L, 20_000_000L, 40_000_000L, 80_000_000L), gaps.subList(0, 4));
+      assertTrue(gaps.size() < 140, "looks: " + gaps.size());
+      assertTrue(gaps.stream().allMatch(g -> g <= 500_000_000L), "a look at least every 500 ms");
+      assertFinished(h, TaskState.SUCCESS);
+    }
+  }
+
+  @Test
+  void anOrphanThatDiesIsNoticedAtTheNextLook() throws Exception {
+    try (RunnerHarness h = new RunnerHarness(dir, task(proc("a"), fin("f")))) {
+      FakePlatform.Orphan o = h.platform.addOrphan();
+      o.ignoresTerm = true;
+      h.step();
+      h.platform.start("a");
+      h.platform.exit("a", 0);
+      h.step();
+      h.advance(Duration.ofSeconds(3));
+      assertEquals(TaskState.CLEANING, h.taskState());
+      o.alive = false; // it exits on its own (no event: it is not our child)
+      h.advanceToNextTimer(Duration.ofSeconds(1));
+      assertEquals(TaskState.FINALIZING, h.taskState());
+    }
+  }
+
+  @Test
   void aDaemonIsRestartedAfterMinDurationUntilItFails() throws Exception {
     TaskConfig t = task(daemon("d").withMinDurationSecs(3));
     try (RunnerHarness h = new RunnerHarness(dir, t)) {
@@ -405,6 +446,33 @@ class RunnerStagesTest {
       h.platform.exit("a", 0);
       h.step();
       assertFinished(h, TaskState.SUCCESS);
+    }
+  }
+
+  @Test
+  void childrenForkedWhileTheEndKillsAreKilledBeforeTheTerminalStatus() throws Exception {
+    try (RunnerHarness h = new RunnerHarness(dir, task(proc("a")))) {
+      List<List<String>> aliveAtTerminal = new java.util.ArrayList<>();
+      h.runner.addListener(new thermos.ckpt.UniversalStateHandler() {
+        @Override
+        public void onTaskTransition(thermos.proto.TaskStatus update, TaskState from) {
+          if (thermos.ckpt.States.isTerminal(update.getState())) {
+            aliveAtTerminal.add(h.platform.aliveProcesses());
+          }
+        }
+      });
+      h.platform.ignoreTermIn("a");
+      h.step();
+      h.platform.start("a");
+      h.platform.latest("a").forksDuringKill = 3;
+      h.requestKill(TaskState.KILLED, 1_000);
+      h.step();
+      h.advance(Duration.ofSeconds(1));
+      // One SIGKILL pass would leave the child forked during it; the end looks again (and
+      // again) until nothing is alive, and only then writes the terminal status.
+      assertEquals(0, h.platform.latest("a").forksDuringKill);
+      assertEquals(List.of(List.of()), aliveAtTerminal);
+      assertFinished(h, TaskState.KILLED);
     }
   }
 

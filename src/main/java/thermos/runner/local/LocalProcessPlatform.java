@@ -71,23 +71,44 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   private ScheduledFuture<?> polling;
 
   /**
+   * A platform for a task whose processes belong to the uid its header recorded (this process's
+   * uid for a task that has none yet).
+   *
    * @param taskStart seconds since the epoch when the task was launched: nothing older can be
    *     one of its processes
    */
   public LocalProcessPlatform(TaskPath paths, String taskId, Clock clock, double taskStart) {
-    this(paths, taskId, clock, taskStart, findSetsid());
+    this(paths, taskId, clock, taskStart, TaskOwner.recordedUid(paths, taskId));
+  }
+
+  /**
+   * @param ownerUid whose processes the task's are (SEMANTICS.md §1b.8): the uid the task's
+   *     header records — not necessarily this process's (root taking over a user's task) — or
+   *     null if unknown; processes of this process's uid (the ones it launches) are the task's
+   *     too
+   */
+  public LocalProcessPlatform(TaskPath paths, String taskId, Clock clock, double taskStart,
+      Integer ownerUid) {
+    this(paths, taskId, clock, taskStart, ownerUid, findSetsid());
   }
 
   /** @param setsid the program that starts coordinators and log pumps in new sessions */
   LocalProcessPlatform(TaskPath paths, String taskId, Clock clock, double taskStart,
       String setsid) {
+    this(paths, taskId, clock, taskStart, TaskOwner.recordedUid(paths, taskId), setsid);
+  }
+
+  private LocalProcessPlatform(TaskPath paths, String taskId, Clock clock, double taskStart,
+      Integer ownerUid, String setsid) {
     this.paths = paths;
     this.taskId = taskId;
     this.clock = clock;
     this.procs = new ProcTable();
-    int uid = ProcTable.currentUid();
-    this.scanner = new RunScanner(procs, uid, taskId, taskStart);
-    this.pumpDrain = new LogPumpDrain(procs, uid, taskId, taskStart, clock);
+    int self = ProcTable.currentUid();
+    Owner owner = new Owner(ownerUid != null ? ownerUid : self, self);
+    this.scanner = new RunScanner(procs, owner, taskId, taskStart, new ProcessSignaller(), clock,
+        Pause.REAL);
+    this.pumpDrain = new LogPumpDrain(procs, owner, taskId, taskStart, clock);
     this.setsid = setsid;
   }
 
@@ -305,6 +326,19 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   public boolean orphansAlive(Collection<RunRef> live) {
     return scanner.orphansAlive(live);
   }
+
+  @Override
+  public boolean killAll(Collection<RunRef> runs) {
+    List<ProcInfo> left = scanner.killUntilGone(runs, KILL_ALL_BOUND_NANOS);
+    if (!left.isEmpty()) {
+      log.warn("task {}: still alive {} ms after SIGKILL (stuck in the kernel?): pids {}",
+          taskId, KILL_ALL_BOUND_NANOS / 1_000_000, left.stream().map(ProcInfo::pid).toList());
+    }
+    return left.isEmpty();
+  }
+
+  /** How long the end of a task keeps killing what it finds (SIGKILL takes a few ms). */
+  private static final long KILL_ALL_BOUND_NANOS = 2_000_000_000L;
 
   /** How long the runner waits for its task's log pumps to drain before it exits. */
   private static final Duration PUMP_DRAIN = Duration.ofSeconds(2);

@@ -9,7 +9,7 @@ import thermos.common.Clock;
 /**
  * Waits, bounded, for a task's log pumps ({@link LogPumpScript}) to finish, so its logs are
  * complete when the runner exits. Pumps are found through {@code /proc} by their marker, and
- * only those provably of this task count: our uid, started no earlier than the task. They are
+ * only those provably of this task count: the task's owner (see Owner), started no earlier than the task. They are
  * never signalled: each ends on its own once its writers are gone.
  *
  * <p>Pumps are not our children (their coordinator started them and is usually gone), so there
@@ -22,14 +22,14 @@ final class LogPumpDrain {
   private static final long POLL_NANOS = 2_000_000L;
 
   private final ProcTable procs;
-  private final int uid;
+  private final Owner owner;
   private final String taskId;
   private final double taskStart;
   private final Clock clock;
 
-  LogPumpDrain(ProcTable procs, int uid, String taskId, double taskStart, Clock clock) {
+  LogPumpDrain(ProcTable procs, Owner owner, String taskId, double taskStart, Clock clock) {
     this.procs = procs;
-    this.uid = uid;
+    this.owner = owner;
     this.taskId = taskId;
     this.taskStart = taskStart;
     this.clock = clock;
@@ -39,8 +39,8 @@ final class LogPumpDrain {
   List<ProcInfo> livePumps() {
     List<ProcInfo> found = new ArrayList<>();
     for (ProcInfo p : procs.all()) {
-      if (p.isAlive() && p.uid() == uid && p.startTime() >= taskStart - 1
-          && procs.hasEnvironment(p.pid(), LogPumpScript.MARKER, taskId)) {
+      if (p.isAlive() && p.startTime() >= taskStart - 1
+          && procs.hasEnvironment(p.pid(), LogPumpScript.MARKER, taskId) && owner.owns(procs, p)) {
         found.add(p);
       }
     }

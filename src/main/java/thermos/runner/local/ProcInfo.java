@@ -1,14 +1,15 @@
 package thermos.runner.local;
 
 /**
- * One process as {@code /proc/PID/stat} describes it.
+ * One process as {@code /proc/PID/stat} describes it. Its owner is read separately, and only for
+ * the processes that need it ({@link ProcTable#realUid}): most of a scan never does.
  *
  * @param state the one-letter state; 'Z' (zombie) and 'X' (dead) mean the process is gone
+ * @param startTicks the start time in clock ticks since boot (identifies the process with pid)
  * @param startTime seconds since the epoch (boot time + start ticks)
- * @param uid the owner of {@code /proc/PID} (the effective uid), or -1 if unknown
  */
 public record ProcInfo(int pid, int ppid, int pgrp, int session, char state, long startTicks,
-    double startTime, int uid) {
+    double startTime) {
   /** A zombie is dead, although {@code ProcessHandle.isAlive()} says otherwise. */
   public boolean isAlive() {
     return state != 'Z' && state != 'X' && state != 'x';

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,12 +18,24 @@ import java.util.concurrent.TimeUnit;
 public final class ProcTable {
   private static final Path PROC = Path.of("/proc");
 
+  private final Path proc;
   private final double bootTime;
   private final double ticksPerSecond;
 
   public ProcTable() {
-    this.bootTime = readBootTime();
+    this.proc = PROC;
+    this.bootTime = readBootTime(PROC);
     this.ticksPerSecond = clockTicks();
+  }
+
+  /**
+   * A process table kept elsewhere in the same layout ({@code stat}, {@code PID/stat}, {@code
+   * PID/status}, {@code PID/environ}): tests build a fake one in a temp dir.
+   */
+  ProcTable(Path proc, double ticksPerSecond) {
+    this.proc = proc;
+    this.bootTime = readBootTime(proc);
+    this.ticksPerSecond = ticksPerSecond;
   }
 
   /** The process {@code pid}, or empty if there is none (or it vanished while being read). */
@@ -31,44 +44,61 @@ public final class ProcTable {
   }
 
   private Optional<ProcInfo> statOf(int pid, double ticks) {
-    Path dir = PROC.resolve(Integer.toString(pid));
     String stat;
     try {
-      stat = Files.readString(dir.resolve("stat"), StandardCharsets.ISO_8859_1);
+      stat = Files.readString(proc.resolve(Integer.toString(pid)).resolve("stat"),
+          StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
       return Optional.empty();
     }
     int close = stat.lastIndexOf(')');
-    if (close < 0) {
+    if (close < 0 || close + 2 >= stat.length()) {
       return Optional.empty();
     }
     String[] f = stat.substring(close + 2).trim().split(" ");
     if (f.length < 20) {
       return Optional.empty();
     }
-    int uid;
     try {
-      uid = (Integer) Files.getAttribute(dir, "unix:uid");
-    } catch (IOException | RuntimeException e) {
-      uid = -1;
+      long start = Long.parseLong(f[19]);
+      return Optional.of(new ProcInfo(pid, Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+          Integer.parseInt(f[3]), f[0].charAt(0), start, bootTime + start / ticks));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
     }
-    long start = Long.parseLong(f[19]);
-    return Optional.of(new ProcInfo(pid, Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-        Integer.parseInt(f[3]), f[0].charAt(0), start, bootTime + start / ticks, uid));
+  }
+
+  /**
+   * The real uid of {@code pid} ({@code Uid:} of {@code /proc/PID/status}, as Thermos' psutil
+   * check reads it), or empty if it cannot be read — which makes the process not ours.
+   */
+  public OptionalInt realUid(int pid) {
+    try {
+      for (String line : Files.readAllLines(proc.resolve(Integer.toString(pid)).resolve("status"),
+          StandardCharsets.ISO_8859_1)) {
+        if (line.startsWith("Uid:")) {
+          String[] f = line.substring(4).trim().split("\\s+");
+          return OptionalInt.of(Integer.parseInt(f[0]));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone, or unreadable: not provably ours
+    }
+    return OptionalInt.empty();
   }
 
   /** Every process in the table. */
   public List<ProcInfo> all() {
     List<ProcInfo> all = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(PROC)) {
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(proc)) {
       for (Path p : stream) {
         String name = p.getFileName().toString();
-        if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
           get(Integer.parseInt(name)).ifPresent(all::add);
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot list " + proc + ": " + e.getMessage(), e);
     }
     return all;
   }
@@ -77,7 +107,7 @@ public final class ProcTable {
   public boolean hasEnvironment(int pid, String name, String value) {
     byte[] environ;
     try {
-      environ = Files.readAllBytes(PROC.resolve(Integer.toString(pid)).resolve("environ"));
+      environ = Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve("environ"));
     } catch (IOException e) {
       return false;
     }
@@ -99,9 +129,9 @@ public final class ProcTable {
     }
   }
 
-  private static double readBootTime() {
+  private static double readBootTime(Path proc) {
     try {
-      for (String line : Files.readAllLines(PROC.resolve("stat"))) {
+      for (String line : Files.readAllLines(proc.resolve("stat"))) {
         if (line.startsWith("btime ")) {
           return Long.parseLong(line.substring(6).trim());
         }
@@ -109,7 +139,7 @@ public final class ProcTable {
     } catch (IOException | NumberFormatException e) {
       // fall through
     }
-    throw new IllegalStateException("cannot read the boot time from /proc/stat");
+    throw new IllegalStateException("cannot read the boot time from " + proc.resolve("stat"));
   }
 
   private static volatile double cachedTicks;

@@ -3,6 +3,7 @@ package thermos.runner.local;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,14 @@ public final class RunnerProcess {
 
   /** The task's runner if it is alive and provably the one that wrote the statuses. */
   public static Optional<RunnerProcess> find(List<TaskStatus> statuses) {
+    return find(statuses, new ProcTable());
+  }
+
+  /**
+   * The pid of the latest status, if that process is alive, has the uid the status recorded, and
+   * started shortly before that pid first announced itself (a reused pid started later).
+   */
+  static Optional<RunnerProcess> find(List<TaskStatus> statuses, ProcTable procs) {
     if (statuses.isEmpty() || !statuses.get(statuses.size() - 1).hasRunnerPid()) {
       return Optional.empty();
     }
@@ -38,21 +47,27 @@ public final class RunnerProcess {
       first = statuses.get(i);
     }
     double announced = first.getTimestampMs() / 1000.0;
-    ProcTable procs = new ProcTable();
     Optional<ProcInfo> info = procs.get(pid).filter(ProcInfo::isAlive);
     if (info.isEmpty()) {
       return Optional.empty();
     }
     ProcInfo p = info.get();
-    boolean sameUid = !last.hasRunnerUid() || p.uid() == last.getRunnerUid();
+    OptionalInt uid = procs.realUid(pid);
+    boolean sameUid = !last.hasRunnerUid()
+        || (uid.isPresent() && uid.getAsInt() == last.getRunnerUid());
     boolean startFits = p.startTime() <= announced + 1
         && p.startTime() >= announced - MAX_START_TO_STATUS_SECS;
     if (!sameUid || !startFits) {
       log.debug("pid {} is not the task's runner (uid {}, started {}, announced {})", pid,
-          p.uid(), p.startTime(), announced);
+          uid, p.startTime(), announced);
       return Optional.empty();
     }
     return Optional.of(new RunnerProcess(procs, p));
+  }
+
+  /** The process as it was proven the runner (pid and start time pin it). */
+  ProcInfo info() {
+    return info;
   }
 
   public int pid() {

@@ -122,7 +122,7 @@ class LocalProcessPlatformOutputTest {
     assertEquals(0, awaitExit(ref).returnCode());
     assertEquals("old\nnew\n", Files.readString(logDir().resolve("stdout")));
     assertEquals("err\n", Files.readString(logDir().resolve("stderr")));
-    assertTrue(new LogPumpDrain(new ProcTable(), ProcTable.currentUid(), TASK, 0, Clock.SYSTEM)
+    assertTrue(new LogPumpDrain(new ProcTable(), new Owner(ProcTable.currentUid()), TASK, 0, Clock.SYSTEM)
         .livePumps().isEmpty(), "file/standard: no pumps");
   }
 
@@ -140,7 +140,7 @@ class LocalProcessPlatformOutputTest {
   void pumpsRunInSessionsOfTheirOwnMarkedAsPumpsNotAsTaskProcesses() throws Exception {
     RunRef ref = launch("while [ ! -e go ]; do sleep 0.01; done; echo done",
         logger(Destination.FILE, Mode.ROTATE, new RotatePolicy(1000, 2)));
-    LogPumpDrain drain = new LogPumpDrain(new ProcTable(), ProcTable.currentUid(), TASK, 0,
+    LogPumpDrain drain = new LogPumpDrain(new ProcTable(), new Owner(ProcTable.currentUid()), TASK, 0,
         Clock.SYSTEM);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     List<ProcInfo> pumps = drain.livePumps();
@@ -279,7 +279,7 @@ class LocalProcessPlatformOutputTest {
       env.put("SHELLOPTS", "braceexpand:hashall:interactive-comments:xtrace");
       RunRef ref = platform.launch(request("echo hi", l, env), events);
       assertEquals(0, awaitExit(ref).returnCode());
-      assertTrue(new LogPumpDrain(new ProcTable(), ProcTable.currentUid(), TASK, 0,
+      assertTrue(new LogPumpDrain(new ProcTable(), new Owner(ProcTable.currentUid()), TASK, 0,
           Clock.SYSTEM).await(java.time.Duration.ofSeconds(30)));
       assertEquals("/bin/bash\n", Files.readString(dir.resolve("sourced")),
           "sourced by the user's shell only, not by the coordinator or a pump");
@@ -301,7 +301,7 @@ class LocalProcessPlatformOutputTest {
       env.put("BASH_FUNC_greet%%", "() { builtin echo \"hello $1\"; }");
       RunRef ref = platform.launch(request("greet world", l, env), events);
       assertEquals(0, awaitExit(ref).returnCode(), l.toString());
-      assertTrue(new LogPumpDrain(new ProcTable(), ProcTable.currentUid(), TASK, 0,
+      assertTrue(new LogPumpDrain(new ProcTable(), new Owner(ProcTable.currentUid()), TASK, 0,
           Clock.SYSTEM).await(java.time.Duration.ofSeconds(30)));
       assertEquals("hello world\n", Files.readString(logDir().resolve("stdout")), l.toString());
     }

@@ -46,7 +46,7 @@ class LogPumpDrainTest {
   }
 
   private LogPumpDrain drain(String task, double taskStart) {
-    return new LogPumpDrain(procs, ProcTable.currentUid(), task, taskStart, Clock.SYSTEM);
+    return new LogPumpDrain(procs, new Owner(ProcTable.currentUid()), task, taskStart, Clock.SYSTEM);
   }
 
   private static double now() {
