@@ -147,9 +147,10 @@ class CliIntegrationTest {
       });
       GrowingOutput out = new GrowingOutput();
       int[] code = {-1};
+      StringWriter err = new StringWriter();
       Thread tail = new Thread(() -> code[0] = ThermosCli.run(new String[] {"tail", "-f",
           "--root", f.root.toString(), "tailf"}, new PrintWriter(out, true),
-          new PrintWriter(new StringWriter(), true)));
+          new PrintWriter(err, true)));
       tail.start();
       out.await("first", TaskFixture.DEADLINE);
       assertTrue(tail.isAlive(), "tail -f ended while the run was active: " + out.text());
@@ -158,7 +159,9 @@ class CliIntegrationTest {
       tail.join(TaskFixture.DEADLINE.toMillis());
       assertFalse(tail.isAlive(), "tail -f still following after the run ended");
       assertEquals(0, code[0]);
-      assertTrue(out.text().contains("Tail of active log"), out.text());
+      // The header goes to stderr: stdout carries the log only.
+      assertTrue(err.toString().contains("Tail of active log"), err.toString());
+      assertEquals("first\nsecond\n", out.text());
       assertEquals(0, f.awaitExit(runner), f.runnerLogs());
     }
   }
