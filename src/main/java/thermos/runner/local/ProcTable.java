@@ -1,8 +1,8 @@
 package thermos.runner.local;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +17,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcTable {
   private static final Path PROC = Path.of("/proc");
+
+  /** {@code /proc/PID/stat} is about 300 bytes; longer ones are read in full anyway. */
+  private static final int STAT_BUFFER = 1024;
+  /** Enough of {@code /proc/PID/status} to reach its {@code Uid:} line (the 9th). */
+  private static final int STATUS_BUFFER = 4096;
+  /** stat fields 4 (ppid) to 22 (start time). */
+  private static final int STAT_FIELDS_NEEDED = 19;
+  private static final byte[] UID_TAG = "Uid:".getBytes(StandardCharsets.US_ASCII);
 
   private final Path proc;
   private final double bootTime;
@@ -40,32 +48,66 @@ public final class ProcTable {
 
   /** The process {@code pid}, or empty if there is none (or it vanished while being read). */
   public Optional<ProcInfo> get(int pid) {
-    return statOf(pid, ticksPerSecond);
+    return Optional.ofNullable(statOf(pid, ticksPerSecond, new byte[STAT_BUFFER]));
   }
 
-  private Optional<ProcInfo> statOf(int pid, double ticks) {
-    String stat;
-    try {
-      stat = Files.readString(proc.resolve(Integer.toString(pid)).resolve("stat"),
-          StandardCharsets.ISO_8859_1);
+  /**
+   * Parses {@code PID/stat} straight from its bytes: a scan reads one such file per process, so
+   * this is the hot path of every teardown (no String, no split, one buffer per scan).
+   */
+  private ProcInfo statOf(int pid, double ticks, byte[] buffer) {
+    byte[] b = buffer;
+    int n;
+    try (FileInputStream in = new FileInputStream(procFile(pid, "stat"))) {
+      n = readFully(in, b);
+      if (n == b.length) { // a very long command name: read the rest
+        b = java.util.Arrays.copyOf(b, b.length * 4);
+        n += readFully(in, b, n);
+      }
     } catch (IOException e) {
-      return Optional.empty();
+      return null;
     }
-    int close = stat.lastIndexOf(')');
-    if (close < 0 || close + 2 >= stat.length()) {
-      return Optional.empty();
+    // Fields after the command name, which is in parentheses and may hold anything.
+    int i = n - 1;
+    while (i >= 0 && b[i] != ')') {
+      i--;
     }
-    String[] f = stat.substring(close + 2).trim().split(" ");
-    if (f.length < 20) {
-      return Optional.empty();
+    i += 2; // ") "
+    if (i <= 1 || i >= n) {
+      return null;
     }
-    try {
-      long start = Long.parseLong(f[19]);
-      return Optional.of(new ProcInfo(pid, Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-          Integer.parseInt(f[3]), f[0].charAt(0), start, bootTime + start / ticks));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
+    char state = (char) b[i];
+    long[] f = new long[STAT_FIELDS_NEEDED]; // fields 4 (ppid) .. 22 (starttime), 1-based
+    int field = 4;
+    i += 2;
+    long value = 0;
+    boolean digits = false;
+    for (; i < n && field < 4 + STAT_FIELDS_NEEDED; i++) {
+      byte c = b[i];
+      if (c >= '0' && c <= '9') {
+        value = value * 10 + (c - '0');
+        digits = true;
+      } else if (c == ' ' || c == '\n') {
+        if (!digits && field <= 22) {
+          return null;
+        }
+        f[field - 4] = value;
+        field++;
+        value = 0;
+        digits = false;
+      } else if (c != '-') {
+        return null; // not a number: not a stat line we understand
+      }
     }
+    if (field < 4 + STAT_FIELDS_NEEDED) {
+      if (field != 22 || !digits) {
+        return null; // the line ended before the start time
+      }
+      f[field - 4] = value; // the line ended right after it
+    }
+    long start = f[22 - 4];
+    return new ProcInfo(pid, (int) f[0], (int) f[1], (int) f[2], state, start,
+        bootTime + start / ticks);
   }
 
   /**
@@ -73,32 +115,47 @@ public final class ProcTable {
    * check reads it), or empty if it cannot be read — which makes the process not ours.
    */
   public OptionalInt realUid(int pid) {
-    try {
-      for (String line : Files.readAllLines(proc.resolve(Integer.toString(pid)).resolve("status"),
-          StandardCharsets.ISO_8859_1)) {
-        if (line.startsWith("Uid:")) {
-          String[] f = line.substring(4).trim().split("\\s+");
-          return OptionalInt.of(Integer.parseInt(f[0]));
+    byte[] b = new byte[STATUS_BUFFER];
+    int n;
+    try (FileInputStream in = new FileInputStream(procFile(pid, "status"))) {
+      n = readFully(in, b);
+    } catch (IOException e) {
+      return OptionalInt.empty(); // gone, or unreadable: not provably ours
+    }
+    for (int i = 0; i + UID_TAG.length < n; i++) {
+      if ((i == 0 || b[i - 1] == '\n') && startsWith(b, i, UID_TAG)) {
+        int j = i + UID_TAG.length;
+        while (j < n && (b[j] == '\t' || b[j] == ' ')) {
+          j++;
         }
+        long uid = 0;
+        int first = j;
+        while (j < n && b[j] >= '0' && b[j] <= '9') {
+          uid = uid * 10 + (b[j++] - '0');
+        }
+        return j > first && uid <= Integer.MAX_VALUE ? OptionalInt.of((int) uid)
+            : OptionalInt.empty();
       }
-    } catch (IOException | RuntimeException e) {
-      // gone, or unreadable: not provably ours
     }
     return OptionalInt.empty();
   }
 
   /** Every process in the table. */
   public List<ProcInfo> all() {
-    List<ProcInfo> all = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(proc)) {
-      for (Path p : stream) {
-        String name = p.getFileName().toString();
-        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
-          get(Integer.parseInt(name)).ifPresent(all::add);
+    String[] names = proc.toFile().list();
+    if (names == null) {
+      throw new IllegalStateException("cannot list " + proc);
+    }
+    List<ProcInfo> all = new ArrayList<>(names.length);
+    byte[] buffer = new byte[STAT_BUFFER];
+    for (String name : names) {
+      int pid = pidOf(name);
+      if (pid > 0) {
+        ProcInfo p = statOf(pid, ticksPerSecond, buffer);
+        if (p != null) {
+          all.add(p);
         }
       }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list " + proc + ": " + e.getMessage(), e);
     }
     return all;
   }
@@ -106,18 +163,62 @@ public final class ProcTable {
   /** True if the environment of {@code pid} holds {@code NAME=VALUE} (false if unreadable). */
   public boolean hasEnvironment(int pid, String name, String value) {
     byte[] environ;
-    try {
-      environ = Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve("environ"));
+    try (FileInputStream in = new FileInputStream(procFile(pid, "environ"))) {
+      environ = in.readAllBytes();
     } catch (IOException e) {
       return false;
     }
-    String wanted = name + "=" + value;
-    for (String entry : new String(environ, StandardCharsets.UTF_8).split("\0")) {
-      if (entry.equals(wanted)) {
+    byte[] wanted = (name + "=" + value).getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i + wanted.length <= environ.length; i++) {
+      // An entry starts the block or follows a NUL, and ends with a NUL or the block's end.
+      if ((i == 0 || environ[i - 1] == 0) && startsWith(environ, i, wanted)
+          && (i + wanted.length == environ.length || environ[i + wanted.length] == 0)) {
         return true;
       }
     }
     return false;
+  }
+
+  private java.io.File procFile(int pid, String name) {
+    return new java.io.File(proc.toString() + "/" + pid + "/" + name);
+  }
+
+  /** The pid a {@code /proc} entry names, or -1 if it is not a process. */
+  private static int pidOf(String name) {
+    if (name.isEmpty() || name.length() > 10) {
+      return -1;
+    }
+    long pid = 0;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      pid = pid * 10 + (c - '0');
+    }
+    return pid <= Integer.MAX_VALUE ? (int) pid : -1;
+  }
+
+  private static int readFully(FileInputStream in, byte[] b) throws IOException {
+    return readFully(in, b, 0);
+  }
+
+  private static int readFully(FileInputStream in, byte[] b, int from) throws IOException {
+    int n = from;
+    int r;
+    while (n < b.length && (r = in.read(b, n, b.length - n)) > 0) {
+      n += r;
+    }
+    return n - from;
+  }
+
+  private static boolean startsWith(byte[] b, int at, byte[] prefix) {
+    for (int k = 0; k < prefix.length; k++) {
+      if (b[at + k] != prefix[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The uid this JVM runs as. */
@@ -157,9 +258,9 @@ public final class ProcTable {
    */
   private double readClockTicks() {
     Optional<java.time.Instant> jdkStart = ProcessHandle.current().info().startInstant();
-    Optional<ProcInfo> self = statOf((int) ProcessHandle.current().pid(), 100);
-    if (jdkStart.isPresent() && self.isPresent()
-        && Math.abs(jdkStart.get().toEpochMilli() / 1000.0 - self.get().startTime()) < 1.5) {
+    ProcInfo self = statOf((int) ProcessHandle.current().pid(), 100, new byte[STAT_BUFFER]);
+    if (jdkStart.isPresent() && self != null
+        && Math.abs(jdkStart.get().toEpochMilli() / 1000.0 - self.startTime()) < 1.5) {
       return 100;
     }
     try {
