@@ -15,7 +15,8 @@ import thermos.proto.TaskState;
  * <ol>
  *   <li>checkpoint already terminal → return at once;
  *   <li>record a durable kill request carrying the grace {@code g} (clamped so that
- *       {@code g + slack < timeout}, see {@link StopBudget}) and wake the runner;
+ *       {@code g + slack < timeout}, see {@link StopBudget}), which the runner watches; signal
+ *       it only if its stage has not moved {@link #WAKE_AFTER} later;
  *   <li>wait — on checkpoint file events and the runner's exit, never a poll loop — until the
  *       checkpoint is terminal, for at most {@code g + runnerSlack};
  *   <li>if it is not (runner dead, hung or too slow): take the task over, by the deadline;
@@ -29,6 +30,12 @@ public final class TaskStopper {
   private static final Logger log = LoggerFactory.getLogger(TaskStopper.class);
   /** The whole fixed slack beyond the grace (runner slack + takeover reserve). */
   public static final Duration SLACK = StopBudget.DEFAULT.slack();
+  /**
+   * A live runner watches its request file and acts on it within a millisecond or so; the
+   * signal (SIGUSR1/SIGUSR2, Thermos' protocol) is only the fallback for one that has not moved
+   * by then — forking {@code kill} for every stop would cost more than the whole stop.
+   */
+  static final Duration WAKE_AFTER = Duration.ofMillis(25);
   /** What the deadline-less {@link #stop(TaskState, Duration, RunnerHandle)} gives a takeover. */
   static final Duration UNBOUNDED_TAKEOVER = Duration.ofSeconds(30);
 
@@ -138,10 +145,12 @@ public final class TaskStopper {
       if (s.isTerminal()) {
         return confirmed(s, false);
       }
+      TaskState before = s.state();
       requester.request(terminal, grace);
       if (runner.isAlive()) {
-        runner.wake(terminal == TaskState.LOST);
         CompletableFuture<?> exit = runner.onExit();
+        long wakeAt = clock.nanoTime() + WAKE_AFTER.toNanos();
+        boolean woken = false;
         while (true) {
           // Liveness before the read: a runner seen dead has written all it ever will, so a
           // terminal record it wrote just before exiting is not mistaken for a need to take over.
@@ -154,7 +163,15 @@ public final class TaskStopper {
           if (!alive || now >= runnerUntil) {
             break;
           }
-          watch.await(Duration.ofNanos(runnerUntil - now), exit);
+          if (!woken && s.state() != before) {
+            woken = true; // it heard the request: its stage moved
+          }
+          if (!woken && now >= wakeAt) {
+            woken = true;
+            runner.wake(terminal == TaskState.LOST);
+          }
+          watch.await(Duration.ofNanos((woken ? runnerUntil : Math.min(wakeAt, runnerUntil))
+              - now), exit);
         }
         log.info("task {}: runner {} without a terminal status; taking over", taskId,
             runner.isAlive() ? "too slow" : "gone");

@@ -71,6 +71,31 @@ public interface ProcessPlatform extends Closeable {
   boolean orphansAlive(Collection<RunRef> live);
 
   /**
+   * {@link #signalRuns} then {@link #signalOrphans} with the same signal: one scan of the process
+   * table serves both (CLEANING's SIGTERM round).
+   */
+  default int signalRunsAndOrphans(Collection<RunRef> runs, Collection<RunRef> live,
+      Signal signal, boolean includeCoordinator) {
+    return signalRuns(runs, signal, includeCoordinator) + signalOrphans(live, signal);
+  }
+
+  /** What of a task is still alive: runs with a live process, and whether orphans are. */
+  record Leftovers(java.util.Set<RunRef> aliveRuns, boolean orphans) {
+    public boolean none() {
+      return aliveRuns.isEmpty() && !orphans;
+    }
+  }
+
+  /**
+   * {@link #aliveRuns} of {@code runs} and {@link #orphansAlive} outside {@code live}: one scan
+   * of the process table serves both.
+   */
+  default Leftovers leftovers(Collection<RunRef> runs, Collection<RunRef> live) {
+    return new Leftovers(runs.isEmpty() ? java.util.Set.of() : aliveRuns(runs),
+        orphansAlive(live));
+  }
+
+  /**
    * The task's end: SIGKILLs every verified process of the runs' trees (coordinators included)
    * and every orphan, and looks again until none is alive — a process forked between a scan and
    * its kill escapes one pass — within a bound.

@@ -194,18 +194,19 @@ final class RunTable {
   void terminate(Predicate<String> which) {
     terminating = which;
     List<RunRef> chosen = live.values().stream().filter(r -> which.test(r.process())).toList();
-    platform.signalRuns(chosen, Signal.TERM, false);
-    platform.signalOrphans(live.values(), Signal.TERM);
+    platform.signalRunsAndOrphans(chosen, live.values(), Signal.TERM, false);
   }
 
   /**
-   * Thermos' {@code _kill}: every chosen live run is recorded KILLED (rc -1) if any of its
-   * processes is alive, else LOST — then its tree is SIGKILLed. Leftovers and orphans too.
+   * Thermos' {@code _kill} at the task's end: every live run is recorded KILLED (rc -1) if any
+   * of its processes is alive, else LOST; then everything of every run and every orphan is
+   * SIGKILLed until none is left (one pass can miss a process forked meanwhile).
    */
-  void kill(Predicate<String> which) throws IOException {
+  void killAtEnd() throws IOException {
     double now = clock.currentTimeSeconds();
-    List<RunRef> chosen = live.values().stream().filter(r -> which.test(r.process())).toList();
-    java.util.Set<RunRef> alive = platform.aliveRuns(chosen);
+    List<RunRef> chosen = List.copyOf(live.values());
+    java.util.Set<RunRef> alive = chosen.isEmpty() ? java.util.Set.of()
+        : platform.aliveRuns(chosen);
     for (RunRef ref : chosen) {
       long seq = state.latestSeq(ref.process()) + 1;
       writer.write(alive.contains(ref) ? Records.killed(ref.process(), seq, now)
@@ -213,19 +214,12 @@ final class RunTable {
       live.remove(ref.process());
       platform.forget(ref.process(), ref.run());
     }
-    // Recorded first, now made true: the chosen runs, stragglers of finished runs, orphans.
-    List<RunRef> doomed = new ArrayList<>(draining);
-    doomed.addAll(chosen);
-    platform.signalRuns(doomed, Signal.KILL, true);
+    // Recorded first, now made true.
     draining.addAll(chosen);
-    platform.signalOrphans(live.values(), Signal.KILL);
+    killAll();
   }
 
-  /**
-   * The end of the task, after {@link #kill}: everything of every run and every orphan is
-   * SIGKILLed until none is left (one pass can miss a process forked meanwhile).
-   */
-  void killAll() {
+  private void killAll() {
     List<RunRef> all = new ArrayList<>(draining);
     all.addAll(live.values());
     if (!platform.killAll(all)) {
@@ -240,10 +234,9 @@ final class RunTable {
 
   /** True while a terminal run's tree or an orphan is still alive. */
   boolean leftoversAlive() {
-    if (!draining.isEmpty()) {
-      draining.retainAll(platform.aliveRuns(draining));
-    }
-    return !draining.isEmpty() || platform.orphansAlive(live.values());
+    ProcessPlatform.Leftovers left = platform.leftovers(draining, live.values());
+    draining.retainAll(left.aliveRuns());
+    return !left.none();
   }
 
   // ---- recovery ----

@@ -11,8 +11,8 @@ import thermos.proto.TaskStatus;
 
 /**
  * The task's stages (SEMANTICS.md §1b.7): ACTIVE runs the regular plan; CLEANING SIGTERMs what
- * is left and waits for it; FINALIZING SIGKILLs stragglers and runs the final plan; then the
- * terminal state. CLEANING plus FINALIZING share one budget: {@code finalization_wait} from the
+ * is left and waits until nothing of it is; FINALIZING runs the final plan; then the terminal
+ * state, which SIGKILLs whatever is still alive first (a budget that ran out skips the waiting). CLEANING plus FINALIZING share one budget: {@code finalization_wait} from the
  * start of CLEANING, or — after a kill — the kill's preemption deadline, which replaces it.
  */
 final class Stages {
@@ -176,8 +176,9 @@ final class Stages {
       return false;
     }
     recheckAt = TaskRunner.NONE;
+    // Thermos kills what is left of the regular plan here: nothing is (just looked), and what
+    // is dead cannot fork, so there is nothing to kill.
     status.write(TaskState.FINALIZING);
-    runs.kill(p -> !plans.isFinal(p));
     return true;
   }
 
@@ -203,8 +204,7 @@ final class Stages {
     TaskState end = forced != null ? forced
         : verdict != null ? verdict
         : plans.regularHealthy() ? TaskState.SUCCESS : TaskState.FAILED;
-    runs.kill(p -> true);
-    runs.killAll();
+    runs.killAtEnd();
     status.write(end);
     finisher.finish();
   }

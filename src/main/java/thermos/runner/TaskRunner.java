@@ -245,6 +245,9 @@ public final class TaskRunner implements Closeable {
     if ((k.request() == null || k.fileFirst()) && pending.isPresent()) {
       return pending.get();
     }
+    if (pending.isPresent() && pending.get().equals(wanted)) {
+      return wanted; // read from the file itself (a file event): durable already
+    }
     try {
       return KillRequests.write(file, wanted);
     } catch (IOException ex) {

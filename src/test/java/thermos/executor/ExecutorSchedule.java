@@ -201,7 +201,7 @@ final class ExecutorSchedule {
     CountDownLatch there = new CountDownLatch(1);
     Runnable hold = () -> {
       there.countDown();
-      SimWorld.awaitParked(stopper, false); // go on only once the stop waits for the fork
+      SimWorld.awaitParked(stopper, false, "awaitFork"); // go on only once the stop waits for the fork
     };
     if (when == When.WHILE_PREPARING) {
       platform.whilePreparing = hold;
@@ -220,7 +220,7 @@ final class ExecutorSchedule {
     t.setDaemon(true);
     t.start();
     if (when == When.WHILE_AWAITING) {
-      SimWorld.awaitParked(t, true); // forked, and waiting for the runner to start the task
+      SimWorld.awaitParked(t, true, "awaitDriver"); // forked, and waiting for the runner to start the task
     } else {
       assertTrue(there.await(10, TimeUnit.SECONDS), this + ": start() never got there");
     }

@@ -37,6 +37,8 @@ final class Scenario {
   Termination deathBy = Termination.signalled(9);
   Duration slowExtra = Duration.ofSeconds(5);
   int kills;
+  /** The runner does not watch its request file (no file events): only a signal wakes it. */
+  boolean deafToFile;
 
   Scenario() {
     this(true);
@@ -48,6 +50,11 @@ final class Scenario {
       SimWorld.Request pending = w.lastRequest();
       if (pending != null) {
         respond(pending); // it reads the request file as it boots
+      }
+    };
+    runner.onWake = lose -> {
+      if (deafToFile) {
+        respond(w.lastRequest());
       }
     };
     if (announced) {
@@ -69,7 +76,7 @@ final class Scenario {
   }
 
   private void onRequest() {
-    if (!runner.isAlive() || !runner.booted()) {
+    if (!runner.isAlive() || !runner.booted() || deafToFile) {
       return; // a runner that has not booted yet reads the request as it does
     }
     respond(w.lastRequest());

@@ -121,18 +121,33 @@ final class SimWorld {
   }
 
   /**
-   * Waits (really, bounded) until {@code t} is parked with a timeout — a stop waiting for the
-   * fork, or a start waiting for the driver — or, if {@code orDone}, has ended.
+   * Waits (really, bounded) until {@code t} is parked with a timeout inside a method named
+   * {@code in} — a stop waiting for the fork ({@code awaitFork}), a start waiting for the driver
+   * ({@code awaitDriver}) — or, if {@code orDone}, has ended. The method matters: a thread is
+   * parked with a timeout in many places (a latch it has not yet left, say), and only the one
+   * named is the moment the test means.
    */
-  static void awaitParked(Thread t, boolean orDone) {
+  static void awaitParked(Thread t, boolean orDone, String in) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (t.getState() != Thread.State.TIMED_WAITING
-        && !(orDone && t.getState() == Thread.State.TERMINATED)) {
+    while (!(orDone && t.getState() == Thread.State.TERMINATED) && !parkedIn(t, in)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError(t.getName() + " never waited: " + t.getState());
+        throw new AssertionError(t.getName() + " never waited in " + in + ": " + t.getState()
+            + " " + java.util.Arrays.toString(t.getStackTrace()));
       }
       java.util.concurrent.locks.LockSupport.parkNanos(50_000);
     }
+  }
+
+  private static boolean parkedIn(Thread t, String method) {
+    if (t.getState() != Thread.State.TIMED_WAITING) {
+      return false;
+    }
+    for (StackTraceElement e : t.getStackTrace()) {
+      if (e.getMethodName().equals(method)) {
+        return t.getState() == Thread.State.TIMED_WAITING; // still there after the look
+      }
+    }
+    return false;
   }
 
   /** Not the driver: waits (really) until the driver changes the world or moves time. */

@@ -34,8 +34,21 @@ class TaskStopperTest {
     assertEquals(12, elapsedMs(start), "TERM obeyed after 10 ms, terminal written 2 ms later");
     assertEquals(1, w.requests.size());
     assertEquals(G, w.requests.get(0).grace());
-    assertEquals(1, sc.runner.wakes);
+    assertEquals(0, sc.runner.wakes, "it acted on the request file: no signal needed");
     assertEquals(0, w.takeover.calls);
+  }
+
+  @Test
+  void aRunnerThatDoesNotReactToTheRequestFileIsSignalled() throws Exception {
+    // No file events reach it (say, a file system without them): the signal is the fallback,
+    // sent once the runner's stage has not moved for WAKE_AFTER.
+    sc.deafToFile = true;
+    long start = w.now();
+    TaskStopper.Result r = stop(G, TIMEOUT);
+    assertEquals(new TaskStopper.Result(TaskState.KILLED, false), r);
+    assertEquals(1, sc.runner.wakes);
+    assertEquals(TaskStopper.WAKE_AFTER.toMillis() + 12, elapsedMs(start),
+        "signalled after WAKE_AFTER; TERM obeyed 10 ms later, terminal 2 ms after that");
   }
 
   @Test

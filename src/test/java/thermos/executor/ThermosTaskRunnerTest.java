@@ -200,7 +200,7 @@ class ThermosTaskRunnerTest {
     CountDownLatch forking = new CountDownLatch(1);
     platform.duringFork = () -> {
       forking.countDown();
-      SimWorld.awaitParked(stopper, false); // the fork returns only once the stop waits for it
+      SimWorld.awaitParked(stopper, false, "awaitFork"); // the fork returns only once the stop waits for it
     };
     CompletableFuture<Void> start = startInBackground(r);
     assertTrue(forking.await(10, TimeUnit.SECONDS));
@@ -219,7 +219,7 @@ class ThermosTaskRunnerTest {
     CountDownLatch preparing = new CountDownLatch(1);
     platform.whilePreparing = () -> {
       preparing.countDown();
-      SimWorld.awaitParked(stopper, false);
+      SimWorld.awaitParked(stopper, false, "awaitFork");
     };
     CompletableFuture<Void> start = startInBackground(r);
     assertTrue(preparing.await(10, TimeUnit.SECONDS));

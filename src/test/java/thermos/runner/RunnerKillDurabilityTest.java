@@ -132,4 +132,26 @@ class RunnerKillDurabilityTest {
       assertEquals(90_000, pending(h).getGraceMs(), "the file is left as the CLI wrote it");
     }
   }
+
+  @Test
+  void aRequestReadFromTheFileIsNotWrittenAgain() throws Exception {
+    // The file event hands the runner the request it read from the file: already durable, so
+    // the runner does not spend an fsync and a rename on rewriting it before CLEANING.
+    try (RunnerHarness h = new RunnerHarness(dir, TASK)) {
+      h.platform.ignoreTermIn("a");
+      h.step();
+      h.platform.start("a");
+      Path file = h.config.paths().killRequest(h.config.taskId());
+      KillRequest request = h.killRequest(KILLED, 5_000);
+      KillRequests.write(file, request);
+      Object inode = java.nio.file.Files.readAttributes(file,
+          java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      h.runner.requestKill(KillRequests.read(file).orElseThrow()); // what KillWatch does
+      h.step();
+      assertEquals(TaskState.CLEANING, h.taskState());
+      assertEquals(inode, java.nio.file.Files.readAttributes(file,
+          java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "rewritten");
+      assertEquals(request, pending(h));
+    }
+  }
 }

@@ -328,6 +328,17 @@ public final class LocalProcessPlatform implements ProcessPlatform {
   }
 
   @Override
+  public int signalRunsAndOrphans(Collection<RunRef> runs, Collection<RunRef> live,
+      thermos.runner.Signal signal, boolean includeCoordinator) {
+    return scanner.signalRunsAndOrphans(runs, live, signal, includeCoordinator);
+  }
+
+  @Override
+  public Leftovers leftovers(Collection<RunRef> runs, Collection<RunRef> live) {
+    return scanner.leftovers(runs, live);
+  }
+
+  @Override
   public boolean killAll(Collection<RunRef> runs) {
     List<ProcInfo> left = scanner.killUntilGone(runs, KILL_ALL_BOUND_NANOS);
     if (!left.isEmpty()) {

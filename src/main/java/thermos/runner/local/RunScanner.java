@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import thermos.common.Clock;
+import thermos.runner.ProcessPlatform;
 import thermos.runner.RunRef;
 import thermos.runner.Signal;
 
@@ -102,6 +103,38 @@ final class RunScanner {
       }
     }
     return members;
+  }
+
+  /** {@link #signalRuns} and {@link #signalOrphans} on one scan of the table. */
+  int signalRunsAndOrphans(Collection<RunRef> runs, Collection<RunRef> live, Signal signal,
+      boolean includeCoordinator) {
+    List<ProcInfo> table = procs.all();
+    int n = 0;
+    for (RunRef ref : runs) {
+      for (ProcInfo p : runMembers(ref, table)) {
+        if ((p.pid() != ref.coordinatorPid() || includeCoordinator) && signaller.send(p, signal)) {
+          n++;
+        }
+      }
+    }
+    for (ProcInfo p : orphans(live, table)) {
+      if (signaller.send(p, signal)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The runs among {@code runs} with a live member, and whether orphans are alive: one scan. */
+  ProcessPlatform.Leftovers leftovers(Collection<RunRef> runs, Collection<RunRef> live) {
+    List<ProcInfo> table = procs.all();
+    Set<RunRef> alive = new HashSet<>();
+    for (RunRef ref : runs) {
+      if (!runMembers(ref, table).isEmpty()) {
+        alive.add(ref);
+      }
+    }
+    return new ProcessPlatform.Leftovers(alive, !orphans(live, table).isEmpty());
   }
 
   int signalOrphans(Collection<RunRef> live, Signal signal) {

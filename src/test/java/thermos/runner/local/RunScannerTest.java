@@ -196,4 +196,28 @@ class RunScannerTest {
     long spent = clock.nanoTime() - start;
     assertTrue(spent >= 2_000_000_000L && spent < 2_100_000_000L, "bounded: " + spent);
   }
+
+  @Test
+  void cleaningsTermRoundReachesTheRunsAndTheOrphansInOnePass() {
+    coordinatorAndUser();
+    proc.add(102, 100, USER, FORK + 1); // a background child, in the session
+    proc.add(300, 300, USER, FORK + 2).env(MARKER); // escaped its session
+    assertEquals(3, scanner(USER).signalRunsAndOrphans(List.of(RUN), List.of(RUN), Signal.TERM,
+        false));
+    assertEquals(List.of("101:TERM", "102:TERM", "300:TERM"), signals(), "coordinator spared");
+  }
+
+  @Test
+  void leftoversNameTheRunsStillAliveAndWhetherOrphansAre() {
+    RunRef gone = new RunRef("q", 0, 400, FORK, 401, FORK + 0.01);
+    coordinatorAndUser();
+    proc.add(400, 400, USER, FORK).zombie(); // a finished run's coordinator, not reaped yet
+    var left = scanner(USER).leftovers(List.of(RUN, gone), List.of());
+    assertEquals(Set.of(RUN), left.aliveRuns());
+    assertEquals(false, left.orphans());
+    proc.add(300, 300, USER, FORK + 2).env(MARKER);
+    assertTrue(scanner(USER).leftovers(List.of(), List.of()).orphans());
+    proc.procs.get(300).zombie();
+    assertTrue(scanner(USER).leftovers(List.of(), List.of()).none(), "zombies are dead");
+  }
 }
