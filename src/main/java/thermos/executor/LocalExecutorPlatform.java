@@ -23,7 +23,10 @@ final class LocalExecutorPlatform implements ExecutorPlatform {
       LongPredicate announced) throws IOException {
     Files.createDirectories(stdout.getParent());
     Files.createDirectories(stderr.getParent());
-    Process p = new ProcessBuilder(command)
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putIfAbsent(RunnerLauncher.SUSPEND_SIGNAL_VARIABLE,
+        RunnerLauncher.SUSPEND_SIGNAL);
+    Process p = pb
         .directory(workingDirectory.toFile())
         .redirectInput(Redirect.from(new java.io.File("/dev/null")))
         .redirectOutput(Redirect.appendTo(stdout.toFile()))

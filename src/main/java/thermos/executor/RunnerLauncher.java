@@ -21,6 +21,15 @@ public final class RunnerLauncher {
   public static final List<String> FAST_START_FLAGS = List.of("-XX:TieredStopAtLevel=1",
       "-XX:+UseSerialGC", "-Xss512k", "-XX:-UsePerfData", "-Xshare:auto");
 
+  /**
+   * The environment variable that moves HotSpot's thread suspend/resume signal, and where to.
+   * HotSpot suspends threads with SIGUSR2 by default (JFR's sampler does, for one), and a runner
+   * takes SIGUSR2 as "lose the task" (Thermos' protocol): a runner JVM is started with its
+   * suspend signal moved to a real-time signal nobody sends, unless the caller already chose one.
+   */
+  public static final String SUSPEND_SIGNAL_VARIABLE = "_JAVA_SR_SIGNUM";
+  public static final String SUSPEND_SIGNAL = "39";
+
   /** A command ready to fork, and what to do once the runner it starts has exited. */
   public record Launch(List<String> command, Runnable afterExit) {}
 

@@ -14,6 +14,26 @@ public record RunRef(String process, int run, int coordinatorPid, double forkTim
     return new RunRef(process, run, coordinatorPid, forkTime, userPid, start);
   }
 
+  // equals and hashCode by hand: a record's generated ones are linked (invokedynamic) the first
+  // time they run, which costs a runner ~20 ms — and a runner first hashes runs at a stop.
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RunRef r && run == r.run && coordinatorPid == r.coordinatorPid
+        && Double.compare(forkTime, r.forkTime) == 0 && process.equals(r.process)
+        && java.util.Objects.equals(pid, r.pid) && java.util.Objects.equals(startTime, r.startTime);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = process.hashCode();
+    h = 31 * h + run;
+    h = 31 * h + coordinatorPid;
+    h = 31 * h + Double.hashCode(forkTime);
+    h = 31 * h + java.util.Objects.hashCode(pid);
+    return 31 * h + java.util.Objects.hashCode(startTime);
+  }
+
   @Override
   public String toString() {
     return process + "/" + run + " (coordinator " + coordinatorPid

@@ -38,6 +38,8 @@ final class RunTable {
   private final LaunchPlanner launches;
   private final Map<String, RunRef> live = new LinkedHashMap<>();
   private final List<RunRef> draining = new ArrayList<>();
+  /** Runs ended in this step whose trees are still to be SIGKILLed: see {@link #finish}. */
+  private final List<RunRef> unkilled = new ArrayList<>();
   /** What {@link #terminate} chose: a chosen run that comes up afterwards is TERMed then. */
   private Predicate<String> terminating = p -> false;
 
@@ -150,12 +152,25 @@ final class RunTable {
     return ref != null && ref.run() == run ? ref : null;
   }
 
-  /** A run became terminal: nothing of its tree may outlive it (Thermos' kill_process). */
+  /**
+   * A run became terminal: nothing of its tree may outlive it (Thermos' kill_process). The
+   * SIGKILLs go out at the end of the step ({@link #killEndedTrees}), after the launches the
+   * exit allowed: finding a tree takes a scan of {@code /proc}, which would otherwise delay the
+   * successor of every process of a chain. Whatever looks at what is alive kills them first.
+   */
   private void finish(RunRef ref) {
     live.remove(ref.process());
     platform.forget(ref.process(), ref.run());
-    platform.signalRun(ref, Signal.KILL, true);
+    unkilled.add(ref);
     draining.add(ref);
+  }
+
+  /** SIGKILLs the trees of the runs that ended since the last call. */
+  void killEndedTrees() {
+    if (!unkilled.isEmpty()) {
+      platform.signalRuns(List.copyOf(unkilled), Signal.KILL, true);
+      unkilled.clear();
+    }
   }
 
   /** Runs FORKED for longer than the lost timeout never came up: LOST (SEMANTICS §1b.8). */
@@ -192,6 +207,7 @@ final class RunTable {
 
   /** SIGTERM every live run chosen (sparing coordinators, which record the exits) and orphans. */
   void terminate(Predicate<String> which) {
+    killEndedTrees();
     terminating = which;
     List<RunRef> chosen = live.values().stream().filter(r -> which.test(r.process())).toList();
     platform.signalRunsAndOrphans(chosen, live.values(), Signal.TERM, false);
@@ -216,6 +232,7 @@ final class RunTable {
     }
     // Recorded first, now made true.
     draining.addAll(chosen);
+    unkilled.clear(); // draining, which killAll kills
     killAll();
   }
 
@@ -234,6 +251,7 @@ final class RunTable {
 
   /** True while a terminal run's tree or an orphan is still alive. */
   boolean leftoversAlive() {
+    killEndedTrees();
     ProcessPlatform.Leftovers left = platform.leftovers(draining, live.values());
     draining.retainAll(left.aliveRuns());
     return !left.none();

@@ -212,6 +212,7 @@ public final class TaskRunner implements Closeable {
         return NONE;
       }
       stages.advance();
+      runs.killEndedTrees();
       // Acting (a signal, a launch) may already have produced events: apply them now.
     } while (!queue.isEmpty() && !isTerminal());
     return isTerminal() ? NONE : stages.nextWake();

@@ -303,8 +303,9 @@ public final class RunnerBench {
   }
 
   private Process startRunner(Path task, String id) throws IOException {
-    return new ProcessBuilder(runnerCommand(task, id)).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(id + ".log").toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(runnerCommand(task, id));
+    pb.environment().put("_JAVA_SR_SIGNUM", "39"); // as the executor and ./thermos start it
+    return pb.redirectErrorStream(true).redirectOutput(dir.resolve(id + ".log").toFile()).start();
   }
 
   private String runRunner(Path task, String id) throws Exception {

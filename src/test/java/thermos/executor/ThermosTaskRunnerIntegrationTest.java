@@ -7,13 +7,17 @@ import static thermos.executor.LiveTasks.assertNothingLeft;
 import static thermos.executor.LiveTasks.assertStatus;
 import static thermos.executor.LiveTasks.ms;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import thermos.ckpt.LogReplay;
 import thermos.proto.TaskState;
@@ -70,6 +74,24 @@ class ThermosTaskRunnerIntegrationTest {
     assertStatus(task, ExecutorState.KILLED, "Task killed.");
     assertEquals(task.runner().orElseThrow().pid(), lastStatus().getRunnerPid(),
         "killed by its runner, not taken over");
+  }
+
+  /**
+   * HotSpot's thread suspend signal is SIGUSR2 unless moved, and a JFR sampler suspending a
+   * runner's thread would then lose the task: the runner is started with it moved.
+   */
+  @Test
+  void theRunnerJvmDoesNotSuspendThreadsWithSigusr2() throws Exception {
+    task = live.started(LiveTasks.SLEEP, LiveTasks.newId("sr"), Duration.ofSeconds(5));
+    long pid = task.runner().orElseThrow().pid();
+    String environ = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")),
+        StandardCharsets.UTF_8);
+    String expected = RunnerLauncher.SUSPEND_SIGNAL_VARIABLE + "="
+        + System.getenv().getOrDefault(RunnerLauncher.SUSPEND_SIGNAL_VARIABLE,
+            RunnerLauncher.SUSPEND_SIGNAL);
+    assertTrue(List.of(environ.split("\0")).contains(expected), "runner environment: "
+        + expected + " missing");
+    assertEquals(Optional.of(TaskState.KILLED), task.stop(Duration.ofSeconds(10)));
   }
 
   @RepeatedTest(50)

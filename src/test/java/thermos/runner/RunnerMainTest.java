@@ -93,8 +93,8 @@ class RunnerMainTest {
     Path task = dir.resolve("t.json");
     Files.writeString(task, """
         {"name": "t", "processes": [{"name": "a", "cmdline": "true"},
-          {"name": "b", "cmdline": "true"}],
-         "constraints": [{"order": ["a", "b"]}]}""");
+          {"name": "b", "cmdline": "true"}, {"name": "c", "cmdline": "true"}],
+         "constraints": [{"order": ["a", "b", "c"]}]}""");
     TaskPath paths = new TaskPath(dir.resolve("root"));
     RunnerMain.Options o = new RunnerMain.Options(task, paths.root(), dir.resolve("sandbox"),
         "t1", Map.of(), null, null, "host", false, false, null);
@@ -110,7 +110,8 @@ class RunnerMainTest {
     RunnerState s = LogReplay.replay(paths.runnerCheckpoint("t1"), false).state().toProto();
     assertEquals(TaskState.LOST, s.getStatuses(s.getStatusesCount() - 1).getState(),
         "driven to a terminal state");
-    assertFalse(s.getProcessesMap().containsKey("b"), "nothing launched after the error");
+    // a's exit lets b start, then a's tree is killed — where the broken /proc fails the step.
+    assertFalse(s.getProcessesMap().containsKey("c"), "nothing launched after the error");
     assertFalse(Files.exists(paths.activeTaskFile("t1")));
     assertTrue(Files.exists(paths.finishedTaskFile("t1")), "sentinel moved to finished");
     assertEquals(List.of(), platform.fake.aliveProcesses());

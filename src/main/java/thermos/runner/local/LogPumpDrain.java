@@ -39,7 +39,7 @@ final class LogPumpDrain {
   List<ProcInfo> livePumps() {
     List<ProcInfo> found = new ArrayList<>();
     for (ProcInfo p : procs.all()) {
-      if (p.isAlive() && p.startTime() >= taskStart - 1
+      if (p.isAlive() && !p.isKernelThread() && p.startTime() >= taskStart - 1
           && procs.hasEnvironment(p.pid(), LogPumpScript.MARKER, taskId) && owner.owns(procs, p)) {
         found.add(p);
       }

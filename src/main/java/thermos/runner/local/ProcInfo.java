@@ -10,6 +10,11 @@ package thermos.runner.local;
  */
 public record ProcInfo(int pid, int ppid, int pgrp, int session, char state, long startTicks,
     double startTime) {
+  /** A kernel thread (kthreadd or one of its children): never a task's, and has no environment. */
+  public boolean isKernelThread() {
+    return pid == 2 || ppid == 2;
+  }
+
   /** A zombie is dead, although {@code ProcessHandle.isAlive()} says otherwise. */
   public boolean isAlive() {
     return state != 'Z' && state != 'X' && state != 'x';

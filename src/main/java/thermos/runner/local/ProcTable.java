@@ -24,6 +24,9 @@ public final class ProcTable {
   private static final int STATUS_BUFFER = 4096;
   /** stat fields 4 (ppid) to 22 (start time). */
   private static final int STAT_FIELDS_NEEDED = 19;
+  /** How often, and how far apart, an empty environment is read again (an exec takes < 1 ms). */
+  private static final int EXEC_RETRIES = 10;
+  private static final long EXEC_RETRY_NANOS = 200_000L;
   private static final byte[] UID_TAG = "Uid:".getBytes(StandardCharsets.US_ASCII);
 
   private final Path proc;
@@ -162,10 +165,14 @@ public final class ProcTable {
 
   /** True if the environment of {@code pid} holds {@code NAME=VALUE} (false if unreadable). */
   public boolean hasEnvironment(int pid, String name, String value) {
-    byte[] environ;
-    try (FileInputStream in = new FileInputStream(procFile(pid, "environ"))) {
-      environ = in.readAllBytes();
-    } catch (IOException e) {
+    byte[] environ = environ(pid);
+    // A process in the middle of an exec shows no environment for a moment (the new image's is
+    // not set up yet): look again briefly before calling it unmarked.
+    for (int again = 0; environ != null && environ.length == 0 && again < EXEC_RETRIES; again++) {
+      java.util.concurrent.locks.LockSupport.parkNanos(EXEC_RETRY_NANOS);
+      environ = environ(pid);
+    }
+    if (environ == null) {
       return false;
     }
     byte[] wanted = (name + "=" + value).getBytes(StandardCharsets.UTF_8);
@@ -177,6 +184,14 @@ public final class ProcTable {
       }
     }
     return false;
+  }
+
+  private byte[] environ(int pid) {
+    try (FileInputStream in = new FileInputStream(procFile(pid, "environ"))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private java.io.File procFile(int pid, String name) {

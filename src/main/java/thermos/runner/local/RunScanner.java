@@ -155,7 +155,8 @@ final class RunScanner {
   private List<ProcInfo> orphans(Collection<RunRef> live, List<ProcInfo> table) {
     List<ProcInfo> found = new ArrayList<>();
     for (ProcInfo p : table) {
-      if (p.pid() == self || !p.isAlive() || p.startTime() < taskStart - 1) {
+      if (p.pid() == self || !p.isAlive() || p.startTime() < taskStart - 1
+          || p.isKernelThread()) {
         continue;
       }
       boolean inLiveRun = live.stream().anyMatch(r -> r.coordinatorPid() == p.session());

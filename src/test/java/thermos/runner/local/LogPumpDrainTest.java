@@ -42,6 +42,9 @@ class LogPumpDrainTest {
     pb.environment().put(LogPumpScript.MARKER, task);
     Process p = pb.start();
     started.add(p);
+    if (script.startsWith("exec cat")) {
+      awaitProcess(p.pid(), "cat"); // not mid-exec, when /proc shows no environment at all
+    }
     return p;
   }
 
