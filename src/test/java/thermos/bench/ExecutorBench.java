@@ -126,7 +126,7 @@ public final class ExecutorBench {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("no " + f);
       }
-      Thread.sleep(2);
+      java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L); // polls a condition, with a deadline
     }
   }
 
