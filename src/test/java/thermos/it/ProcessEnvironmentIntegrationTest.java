@@ -3,6 +3,7 @@ package thermos.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static thermos.it.TaskFixture.terminal;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,7 +18,6 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import thermos.ckpt.States;
 import thermos.cli.ThermosCli;
 import thermos.proto.ProcessState;
 import thermos.proto.RunnerState;
@@ -28,14 +28,9 @@ import thermos.proto.TaskState;
 class ProcessEnvironmentIntegrationTest {
   @TempDir Path dir;
 
-  private static boolean terminal(RunnerState s) {
-    return s.getStatusesCount() > 0
-        && States.isTerminal(s.getStatuses(s.getStatusesCount() - 1).getState());
-  }
-
   private RunnerState run(TaskFixture f, String json, String... flags) throws Exception {
     Process p = f.startRunner(f.writeTask(json), flags);
-    RunnerState s = f.await("terminal", ProcessEnvironmentIntegrationTest::terminal);
+    RunnerState s = f.await("terminal", TaskFixture::terminal);
     assertEquals(0, f.awaitExit(p), f.runnerLogs());
     assertEquals(TaskState.SUCCESS, s.getStatuses(s.getStatusesCount() - 1).getState(),
         f.runnerLogs());

@@ -3,6 +3,8 @@ package thermos.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static thermos.it.TaskFixture.running;
+import static thermos.it.TaskFixture.terminal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +15,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import thermos.ckpt.States;
 import thermos.proto.ProcessState;
 import thermos.proto.ProcessStatus;
 import thermos.proto.RunnerState;
@@ -42,16 +43,6 @@ class ProcessOutputIntegrationTest {
   }
 
   @TempDir Path dir;
-
-  private static boolean running(RunnerState s, String process) {
-    var h = s.getProcessesMap().get(process);
-    return h != null && h.getRuns(h.getRunsCount() - 1).getState() == ProcessState.RUNNING;
-  }
-
-  private static boolean terminal(RunnerState s) {
-    return s.getStatusesCount() > 0
-        && States.isTerminal(s.getStatuses(s.getStatusesCount() - 1).getState());
-  }
 
   @Test
   void outputSurvivesARunnerKilledMidTask() throws Exception {
@@ -92,7 +83,7 @@ class ProcessOutputIntegrationTest {
       f.await("the new runner leads", s -> s.getStatuses(s.getStatusesCount() - 1)
           .getRunnerPid() == recovering.pid());
       Files.writeString(f.sandbox.resolve("stop"), "");
-      RunnerState s = f.await("terminal", ProcessOutputIntegrationTest::terminal);
+      RunnerState s = f.await("terminal", TaskFixture::terminal);
       assertEquals(0, f.awaitExit(second), f.runnerLogs());
       assertEquals(TaskState.SUCCESS, s.getStatuses(s.getStatusesCount() - 1).getState());
       for (String p : List.of("rot", "tee")) {

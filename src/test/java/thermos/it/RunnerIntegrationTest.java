@@ -3,6 +3,7 @@ package thermos.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static thermos.it.TaskFixture.terminal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +22,6 @@ import thermos.proto.TaskState;
 class RunnerIntegrationTest {
   @TempDir Path dir;
 
-  private static boolean terminal(RunnerState s) {
-    return s.getStatusesCount() > 0 && thermos.ckpt.States.isTerminal(
-        s.getStatuses(s.getStatusesCount() - 1).getState());
-  }
-
   private static TaskState taskState(RunnerState s) {
     return s.getStatuses(s.getStatusesCount() - 1).getState();
   }
@@ -42,7 +38,7 @@ class RunnerIntegrationTest {
 
   private RunnerState runToEnd(TaskFixture f, String json) throws Exception {
     Process runner = f.startRunner(f.writeTask(json));
-    RunnerState s = f.await("terminal state", RunnerIntegrationTest::terminal);
+    RunnerState s = f.await("terminal state", TaskFixture::terminal);
     assertEquals(0, f.awaitExit(runner), f.runnerLogs());
     f.assertNoProcessLeft();
     return s;

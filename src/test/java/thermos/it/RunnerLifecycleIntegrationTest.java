@@ -2,6 +2,8 @@ package thermos.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static thermos.it.TaskFixture.running;
+import static thermos.it.TaskFixture.terminal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +11,6 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import thermos.ckpt.States;
 import thermos.proto.ProcessState;
 import thermos.proto.ProcessStatus;
 import thermos.proto.RunnerState;
@@ -20,16 +21,6 @@ import thermos.proto.TaskStatus;
 @Tag("integration")
 class RunnerLifecycleIntegrationTest {
   @TempDir Path dir;
-
-  private static boolean running(RunnerState s, String process) {
-    var h = s.getProcessesMap().get(process);
-    return h != null && h.getRuns(h.getRunsCount() - 1).getState() == ProcessState.RUNNING;
-  }
-
-  private static boolean terminal(RunnerState s) {
-    return s.getStatusesCount() > 0
-        && States.isTerminal(s.getStatuses(s.getStatusesCount() - 1).getState());
-  }
 
   private static TaskStatus last(RunnerState s) {
     return s.getStatuses(s.getStatusesCount() - 1);
@@ -56,7 +47,7 @@ class RunnerLifecycleIntegrationTest {
       f.await("deaf running", s -> running(s, "deaf"));
       long killedAt = System.currentTimeMillis();
       signal(runner, "USR1");
-      RunnerState s = f.await("terminal", RunnerLifecycleIntegrationTest::terminal);
+      RunnerState s = f.await("terminal", TaskFixture::terminal);
       assertEquals(0, f.awaitExit(runner));
       assertEquals(TaskState.KILLED, last(s).getState());
       ProcessStatus deaf = lastRun(s, "deaf");
@@ -82,7 +73,7 @@ class RunnerLifecycleIntegrationTest {
           {"name": "daemon", "finalization_wait": 1, "processes": [{"name": "spawn",
             "cmdline": "setsid bash -c 'trap \\"echo TERM >> daemon.log\\" TERM; echo $$ > daemon.pid.tmp; mv daemon.pid.tmp daemon.pid; while true; do sleep 0.05; done' & while [ ! -s daemon.pid ]; do sleep 0.01; done"}]}""");
       Process runner = f.startRunner(task);
-      RunnerState s = f.await("terminal", RunnerLifecycleIntegrationTest::terminal);
+      RunnerState s = f.await("terminal", TaskFixture::terminal);
       int daemon = Integer.parseInt(Files.readString(f.sandbox.resolve("daemon.pid")).trim());
       // The end kills before it records the terminal state: the daemon is already dead.
       assertTrue(RunnerIntegrationTest.zombie(daemon), "daemon " + daemon + " outlived the task");
@@ -125,7 +116,7 @@ class RunnerLifecycleIntegrationTest {
       Path exitRecord = f.paths.processCheckpoint("crash", "worker");
       f.awaitCondition("the coordinator's exit record", () -> read(exitRecord).contains(" EXIT "));
       Process second = f.startRunner(task);
-      RunnerState s = f.await("terminal", RunnerLifecycleIntegrationTest::terminal);
+      RunnerState s = f.await("terminal", TaskFixture::terminal);
       assertEquals(0, f.awaitExit(second), f.runnerLogs());
       ProcessStatus worker = s.getProcessesMap().get("worker").getRuns(0);
       assertEquals(ProcessState.FAILED, worker.getState(), "exit recovered, not LOST");
@@ -155,7 +146,7 @@ class RunnerLifecycleIntegrationTest {
       first.waitFor();
       assertEquals(137, first.exitValue(), "the old runner was SIGKILLed");
       Files.writeString(f.sandbox.resolve("go"), "");
-      RunnerState s = f.await("terminal", RunnerLifecycleIntegrationTest::terminal);
+      RunnerState s = f.await("terminal", TaskFixture::terminal);
       assertEquals(0, f.awaitExit(second), f.runnerLogs());
       assertEquals(TaskState.SUCCESS, last(s).getState());
       assertEquals(List.of(ProcessState.SUCCESS),

@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import thermos.ckpt.States;
 import thermos.ckpt.TaskPath;
 import thermos.monitor.TaskMonitor;
+import thermos.proto.ProcessState;
 import thermos.proto.RunnerState;
 
 /**
@@ -22,6 +24,18 @@ import thermos.proto.RunnerState;
  */
 final class TaskFixture implements AutoCloseable {
   static final Duration DEADLINE = Duration.ofSeconds(30);
+
+  /** The latest run of {@code process} is RUNNING. */
+  static boolean running(RunnerState s, String process) {
+    var h = s.getProcessesMap().get(process);
+    return h != null && h.getRuns(h.getRunsCount() - 1).getState() == ProcessState.RUNNING;
+  }
+
+  /** The task's latest status is terminal. */
+  static boolean terminal(RunnerState s) {
+    return s.getStatusesCount() > 0
+        && States.isTerminal(s.getStatuses(s.getStatusesCount() - 1).getState());
+  }
 
   final Path dir;
   final Path root;

@@ -280,14 +280,22 @@ class RunnerStagesTest {
     }
   }
 
+  /** An orphan of the task (ignoring SIGTERM if told), then "a" runs and exits 0: CLEANING. */
+  private static FakePlatform.Orphan orphanThenAExits(RunnerHarness h, boolean ignoresTerm)
+      throws Exception {
+    FakePlatform.Orphan o = h.platform.addOrphan();
+    o.ignoresTerm = ignoresTerm;
+    h.step();
+    h.platform.start("a");
+    h.platform.exit("a", 0);
+    h.step();
+    return o;
+  }
+
   @Test
   void orphansAreTermedAtCleaning() throws Exception {
     try (RunnerHarness h = new RunnerHarness(dir, task(proc("a")))) {
-      FakePlatform.Orphan o = h.platform.addOrphan();
-      h.step();
-      h.platform.start("a");
-      h.platform.exit("a", 0);
-      h.step();
+      FakePlatform.Orphan o = orphanThenAExits(h, false);
       assertEquals(List.of(Signal.TERM), o.signals);
       assertFalse(o.alive);
       assertFinished(h, TaskState.SUCCESS);
@@ -299,12 +307,7 @@ class RunnerStagesTest {
   void aTermIgnoringOrphanIsKilledExactlyAtTheDeadline() throws Exception {
     TaskConfig t = task(proc("a")).withFinalizationWaitSecs(5);
     try (RunnerHarness h = new RunnerHarness(dir, t)) {
-      FakePlatform.Orphan o = h.platform.addOrphan();
-      o.ignoresTerm = true;
-      h.step();
-      h.platform.start("a");
-      h.platform.exit("a", 0);
-      h.step();
+      FakePlatform.Orphan o = orphanThenAExits(h, true);
       assertEquals(TaskState.CLEANING, h.taskState());
       long deadline = h.clock.nanoTime() + Duration.ofSeconds(5).toNanos();
       int steps = 0;
@@ -324,12 +327,7 @@ class RunnerStagesTest {
   void aLingeringOrphanIsLookedAtWithABackOffNotEvery10Ms() throws Exception {
     TaskConfig t = task(proc("a")).withFinalizationWaitSecs(60);
     try (RunnerHarness h = new RunnerHarness(dir, t)) {
-      FakePlatform.Orphan o = h.platform.addOrphan();
-      o.ignoresTerm = true;
-      h.step();
-      h.platform.start("a");
-      h.platform.exit("a", 0);
-      h.step();
+      FakePlatform.Orphan o = orphanThenAExits(h, true);
       List<Long> gaps = new java.util.ArrayList<>();
       while (h.taskState() == TaskState.CLEANING && gaps.size() < 10_000) {
         long before = h.clock.nanoTime();
@@ -347,12 +345,7 @@ class RunnerStagesTest {
   @Test
   void anOrphanThatDiesIsNoticedAtTheNextLook() throws Exception {
     try (RunnerHarness h = new RunnerHarness(dir, task(proc("a"), fin("f")))) {
-      FakePlatform.Orphan o = h.platform.addOrphan();
-      o.ignoresTerm = true;
-      h.step();
-      h.platform.start("a");
-      h.platform.exit("a", 0);
-      h.step();
+      FakePlatform.Orphan o = orphanThenAExits(h, true);
       h.advance(Duration.ofSeconds(3));
       assertEquals(TaskState.CLEANING, h.taskState());
       o.alive = false; // it exits on its own (no event: it is not our child)
